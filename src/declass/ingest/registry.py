@@ -1,0 +1,70 @@
+"""The registry of readers: format detection picks the reader for each input.
+
+A new format is one module with a reader class and one line in `default_registry`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from declass.ingest.source import Source
+from declass.model import Item
+
+
+class Reader(Protocol):
+    """Turns one input into model records; never touches storage."""
+
+    name: str
+
+    def detect(self, source: Source) -> bool:
+        """True if this reader understands `source` (a file, folder or tar member)."""
+        ...
+
+    def read(self, source: Source) -> Iterator[Item]:
+        """Yield records, and a `Rejection` for each part that cannot be read.
+
+        Raise `IngestError` when the whole input is unreadable.
+        """
+        ...
+
+
+@dataclass
+class Registry:
+    readers: list[Reader]
+
+    def register(self, reader: Reader) -> None:
+        self.readers.append(reader)
+
+    def reader_for(self, source: Source) -> Reader | None:
+        """The first registered reader that claims `source`, in registration order."""
+        return next((r for r in self.readers if r.detect(source)), None)
+
+    def sidecars(self, folder: Path) -> set[Path]:
+        """Files in `folder` that a reader consumes alongside another file (a speakers
+        list beside its speeches), so the walk does not treat them as inputs."""
+        found: set[Path] = set()
+        for reader in self.readers:
+            hook = getattr(reader, "sidecars", None)
+            if hook is not None:
+                found |= set(hook(folder))
+        return found
+
+
+def default_registry() -> Registry:
+    """All built-in readers, most specific first."""
+    from declass.ingest import frus, hsg_people, pocom, tei, travels, ungdc, visits
+
+    return Registry(
+        readers=[
+            ungdc.UNGDCReader(),
+            hsg_people.PeopleReader(),
+            pocom.PocomReader(),
+            visits.VisitsReader(),
+            travels.TravelsReader(),
+            frus.FrusVolumeReader(),
+            tei.TeiReader(),
+        ]
+    )

@@ -1,0 +1,598 @@
+"""The embedded catalogue: one SQLite file, WAL, foreign keys, one transaction a record.
+
+Each record's full JSON is kept per version (lossless); the current version is
+also spread into narrow tables (participants, countries, texts, variants) that
+queries and later the search index read.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, cast
+
+from declass.errors import DeclassError, NotFound
+from declass.model import (
+    Authority,
+    AuthorityKind,
+    Collection,
+    Document,
+    Event,
+    EventKind,
+    Record,
+    Rejection,
+)
+from declass.names import fold
+from declass.store import codec
+from declass.store.base import ArchiveStats, IngestRun, Store, Version, WriteOutcome
+
+MIGRATIONS: list[tuple[int, str]] = [
+    (
+        1,
+        """
+        CREATE TABLE ingest_runs (
+            id INTEGER PRIMARY KEY,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            sources TEXT NOT NULL,
+            added INTEGER NOT NULL DEFAULT 0,
+            updated INTEGER NOT NULL DEFAULT 0,
+            unchanged INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE rejections (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER NOT NULL REFERENCES ingest_runs(id),
+            source TEXT NOT NULL,
+            position TEXT NOT NULL,
+            reason TEXT NOT NULL
+        );
+        CREATE TABLE collections (
+            id TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            parent TEXT,
+            content_hash TEXT NOT NULL,
+            body TEXT NOT NULL
+        );
+        CREATE TABLE documents (
+            id TEXT PRIMARY KEY,
+            version INTEGER NOT NULL,
+            title TEXT NOT NULL,
+            doc_type TEXT NOT NULL,
+            date_start TEXT,
+            date_end TEXT,
+            date_precision TEXT,
+            sort_date TEXT NOT NULL DEFAULT '',
+            place TEXT NOT NULL DEFAULT '',
+            language TEXT NOT NULL,
+            series TEXT NOT NULL DEFAULT '',
+            sequence INTEGER,
+            access TEXT NOT NULL,
+            embargo_until TEXT,
+            source TEXT NOT NULL DEFAULT '',
+            content_hash TEXT NOT NULL
+        );
+        CREATE INDEX documents_sort ON documents(sort_date, id);
+        CREATE INDEX documents_series ON documents(series, sequence);
+        CREATE TABLE document_versions (
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            version INTEGER NOT NULL,
+            content_hash TEXT NOT NULL,
+            body TEXT NOT NULL,
+            run_id INTEGER REFERENCES ingest_runs(id),
+            source TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (doc_id, version)
+        );
+        CREATE TABLE document_participants (
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            role TEXT NOT NULL,
+            authority_id TEXT,
+            post TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (doc_id, position)
+        );
+        CREATE INDEX document_participants_authority ON document_participants(authority_id);
+        CREATE TABLE document_countries (
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            code TEXT NOT NULL,
+            name TEXT NOT NULL,
+            PRIMARY KEY (doc_id, code)
+        );
+        CREATE INDEX document_countries_code ON document_countries(code);
+        CREATE TABLE document_collections (
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            collection_id TEXT NOT NULL,
+            PRIMARY KEY (doc_id, collection_id)
+        );
+        CREATE INDEX document_collections_collection ON document_collections(collection_id);
+        CREATE TABLE document_texts (
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            language TEXT NOT NULL,
+            role TEXT NOT NULL,
+            plain TEXT NOT NULL,
+            PRIMARY KEY (doc_id, position)
+        );
+        CREATE TABLE authorities (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            name TEXT NOT NULL,
+            birth_year INTEGER,
+            death_year INTEGER,
+            content_hash TEXT NOT NULL,
+            body TEXT NOT NULL,
+            run_id INTEGER REFERENCES ingest_runs(id)
+        );
+        CREATE TABLE name_variants (
+            authority_id TEXT NOT NULL REFERENCES authorities(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            folded TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            language TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX name_variants_folded ON name_variants(folded);
+        CREATE INDEX name_variants_authority ON name_variants(authority_id);
+        CREATE TABLE authority_identifiers (
+            authority_id TEXT NOT NULL REFERENCES authorities(id) ON DELETE CASCADE,
+            scheme TEXT NOT NULL,
+            value TEXT NOT NULL
+        );
+        CREATE INDEX authority_identifiers_value ON authority_identifiers(scheme, value);
+        CREATE TABLE events (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            date_start TEXT,
+            date_end TEXT,
+            content_hash TEXT NOT NULL,
+            body TEXT NOT NULL,
+            run_id INTEGER REFERENCES ingest_runs(id)
+        );
+        CREATE INDEX events_date ON events(date_start);
+        CREATE TABLE event_people (
+            event_id TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            authority_id TEXT,
+            post TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX event_people_authority ON event_people(authority_id);
+        CREATE INDEX event_people_event ON event_people(event_id);
+        CREATE TABLE event_countries (
+            event_id TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+            code TEXT NOT NULL,
+            name TEXT NOT NULL
+        );
+        CREATE INDEX event_countries_code ON event_countries(code);
+        CREATE INDEX event_countries_event ON event_countries(event_id);
+        """,
+    ),
+]
+
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class SQLiteStore(Store):
+    """A catalogue in one SQLite file."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.DatabaseError as exc:
+            raise DeclassError(f"{self.path}: not a declass SQLite archive ({exc})") from exc
+        self.db.execute("PRAGMA foreign_keys=ON")
+        # WAL with synchronous=NORMAL survives a killed process; only power loss
+        # can drop the last commits, never corrupt the file.
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA busy_timeout=10000")
+        self.db.row_factory = sqlite3.Row
+
+    # -- schema ------------------------------------------------------------------
+    def schema_version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    def migrate(self) -> int:
+        current = self.schema_version()
+        for version, sql in MIGRATIONS:
+            if version <= current:
+                continue
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in sql.split(";"):
+                    if statement.strip():
+                        self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version={version}")
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+        return self.schema_version()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _tx(self) -> _Transaction:
+        return _Transaction(self.db)
+
+    # -- ingest runs -------------------------------------------------------------
+    def start_run(self, sources: list[str]) -> int:
+        with self._tx():
+            cur = self.db.execute(
+                "INSERT INTO ingest_runs (started_at, sources) VALUES (?, ?)",
+                (_now(), json.dumps(sources)),
+            )
+        return int(cast(int, cur.lastrowid))
+
+    def finish_run(self, run_id: int, added: int, updated: int, unchanged: int) -> None:
+        with self._tx():
+            self.db.execute(
+                "UPDATE ingest_runs SET finished_at=?, added=?, updated=?, unchanged=? WHERE id=?",
+                (_now(), added, updated, unchanged, run_id),
+            )
+
+    def runs(self) -> list[IngestRun]:
+        rows = self.db.execute(
+            "SELECT r.*, (SELECT count(*) FROM rejections j WHERE j.run_id = r.id) AS rejected"
+            " FROM ingest_runs r ORDER BY r.id"
+        ).fetchall()
+        return [
+            IngestRun(
+                id=r["id"],
+                started_at=r["started_at"],
+                finished_at=r["finished_at"],
+                sources=tuple(json.loads(r["sources"])),
+                added=r["added"],
+                updated=r["updated"],
+                unchanged=r["unchanged"],
+                rejected=r["rejected"],
+            )
+            for r in rows
+        ]
+
+    def reject(self, run_id: int, rejection: Rejection) -> None:
+        with self._tx():
+            self.db.execute(
+                "INSERT INTO rejections (run_id, source, position, reason) VALUES (?, ?, ?, ?)",
+                (run_id, rejection.source, rejection.position, rejection.reason),
+            )
+
+    def rejections(self, run_id: int | None = None) -> list[Rejection]:
+        sql = "SELECT source, position, reason FROM rejections"
+        rows = (
+            self.db.execute(sql + " WHERE run_id=? ORDER BY id", (run_id,))
+            if run_id is not None
+            else self.db.execute(sql + " ORDER BY id")
+        )
+        return [Rejection(r["source"], r["position"], r["reason"]) for r in rows]
+
+    # -- writes ------------------------------------------------------------------
+    def put(self, record: Record, run_id: int | None = None) -> WriteOutcome:
+        digest = codec.content_hash(record)
+        with self._tx():
+            if isinstance(record, Document):
+                return self._put_document(record, digest, run_id)
+            if isinstance(record, Authority):
+                return self._put_authority(record, digest, run_id)
+            if isinstance(record, Event):
+                return self._put_event(record, digest, run_id)
+            return self._put_collection(record, digest)
+
+    def _existing_hash(self, table: str, record_id: str) -> str | None:
+        row = self.db.execute(f"SELECT content_hash FROM {table} WHERE id=?", (record_id,))
+        found = row.fetchone()
+        return None if found is None else str(found[0])
+
+    def _put_document(self, doc: Document, digest: str, run_id: int | None) -> WriteOutcome:
+        row = self.db.execute(
+            "SELECT content_hash, version FROM documents WHERE id=?", (doc.id,)
+        ).fetchone()
+        if row is not None and row["content_hash"] == digest:
+            return WriteOutcome.UNCHANGED
+        version = 1 if row is None else row["version"] + 1
+        source = doc.provenance.source if doc.provenance else ""
+        d = doc.date
+        values = (
+            doc.title,
+            doc.doc_type.value,
+            d.earliest.isoformat() if d and d.earliest else None,
+            d.latest.isoformat() if d and d.latest else None,
+            d.precision.value if d else None,
+            d.sort_key() if d else "",
+            doc.place,
+            doc.language,
+            doc.series,
+            doc.sequence,
+            doc.access.value,
+            doc.embargo_until.isoformat() if doc.embargo_until else None,
+            source,
+            digest,
+            version,
+        )
+        if row is None:
+            self.db.execute(
+                "INSERT INTO documents (title, doc_type, date_start, date_end, date_precision,"
+                " sort_date, place, language, series, sequence, access, embargo_until, source,"
+                " content_hash, version, id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (*values, doc.id),
+            )
+        else:
+            self.db.execute(
+                "UPDATE documents SET title=?, doc_type=?, date_start=?, date_end=?,"
+                " date_precision=?, sort_date=?, place=?, language=?, series=?, sequence=?,"
+                " access=?, embargo_until=?, source=?, content_hash=?, version=? WHERE id=?",
+                (*values, doc.id),
+            )
+            for table in ("participants", "countries", "collections", "texts"):
+                self.db.execute(f"DELETE FROM document_{table} WHERE doc_id=?", (doc.id,))
+        self.db.execute(
+            "INSERT INTO document_versions (doc_id, version, content_hash, body, run_id, source,"
+            " created_at) VALUES (?,?,?,?,?,?,?)",
+            (doc.id, version, digest, codec.encode(doc), run_id, source, _now()),
+        )
+        self.db.executemany(
+            "INSERT INTO document_participants VALUES (?,?,?,?,?,?)",
+            [
+                (doc.id, i, p.name, p.role.value, p.authority_id, p.post)
+                for i, p in enumerate(doc.participants)
+            ],
+        )
+        self.db.executemany(
+            "INSERT OR IGNORE INTO document_countries VALUES (?,?,?)",
+            [(doc.id, c.code, c.name) for c in doc.countries],
+        )
+        self.db.executemany(
+            "INSERT OR IGNORE INTO document_collections VALUES (?,?)",
+            [(doc.id, c) for c in doc.collections],
+        )
+        self.db.executemany(
+            "INSERT INTO document_texts VALUES (?,?,?,?,?)",
+            [(doc.id, i, t.language, t.role.value, t.plain) for i, t in enumerate(doc.texts)],
+        )
+        return WriteOutcome.ADDED if row is None else WriteOutcome.UPDATED
+
+    def _put_authority(self, a: Authority, digest: str, run_id: int | None) -> WriteOutcome:
+        old = self._existing_hash("authorities", a.id)
+        if old == digest:
+            return WriteOutcome.UNCHANGED
+        self.db.execute(
+            "INSERT INTO authorities (id, kind, name, birth_year, death_year, content_hash, body,"
+            " run_id) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET kind=excluded.kind,"
+            " name=excluded.name, birth_year=excluded.birth_year,"
+            " death_year=excluded.death_year, content_hash=excluded.content_hash,"
+            " body=excluded.body, run_id=excluded.run_id",
+            (
+                a.id,
+                a.kind.value,
+                a.name,
+                a.birth_year,
+                a.death_year,
+                digest,
+                codec.encode(a),
+                run_id,
+            ),
+        )
+        self.db.execute("DELETE FROM name_variants WHERE authority_id=?", (a.id,))
+        self.db.execute("DELETE FROM authority_identifiers WHERE authority_id=?", (a.id,))
+        kinds = {v.name: (v.kind.value, v.language) for v in reversed(a.variants)}
+        self.db.executemany(
+            "INSERT INTO name_variants VALUES (?,?,?,?,?)",
+            [(a.id, name, fold(name), *kinds.get(name, ("preferred", ""))) for name in a.all_names],
+        )
+        self.db.executemany(
+            "INSERT INTO authority_identifiers VALUES (?,?,?)",
+            [(a.id, scheme, value) for scheme, value in a.identifiers],
+        )
+        return WriteOutcome.ADDED if old is None else WriteOutcome.UPDATED
+
+    def _put_event(self, e: Event, digest: str, run_id: int | None) -> WriteOutcome:
+        old = self._existing_hash("events", e.id)
+        if old == digest:
+            return WriteOutcome.UNCHANGED
+        self.db.execute(
+            "INSERT INTO events (id, kind, date_start, date_end, content_hash, body, run_id)"
+            " VALUES (?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET kind=excluded.kind,"
+            " date_start=excluded.date_start, date_end=excluded.date_end,"
+            " content_hash=excluded.content_hash, body=excluded.body, run_id=excluded.run_id",
+            (
+                e.id,
+                e.kind.value,
+                e.date.earliest.isoformat() if e.date.earliest else None,
+                e.date.latest.isoformat() if e.date.latest else None,
+                digest,
+                codec.encode(e),
+                run_id,
+            ),
+        )
+        self.db.execute("DELETE FROM event_people WHERE event_id=?", (e.id,))
+        self.db.execute("DELETE FROM event_countries WHERE event_id=?", (e.id,))
+        self.db.executemany(
+            "INSERT INTO event_people VALUES (?,?,?,?)",
+            [(e.id, p.name, p.authority_id, p.post) for p in e.people],
+        )
+        self.db.executemany(
+            "INSERT INTO event_countries VALUES (?,?,?)",
+            [(e.id, c.code, c.name) for c in e.countries],
+        )
+        return WriteOutcome.ADDED if old is None else WriteOutcome.UPDATED
+
+    def _put_collection(self, c: Collection, digest: str) -> WriteOutcome:
+        old = self._existing_hash("collections", c.id)
+        if old == digest:
+            return WriteOutcome.UNCHANGED
+        self.db.execute(
+            "INSERT INTO collections (id, title, parent, content_hash, body) VALUES (?,?,?,?,?)"
+            " ON CONFLICT(id) DO UPDATE SET title=excluded.title, parent=excluded.parent,"
+            " content_hash=excluded.content_hash, body=excluded.body",
+            (c.id, c.title, c.parent, digest, codec.encode(c)),
+        )
+        return WriteOutcome.ADDED if old is None else WriteOutcome.UPDATED
+
+    # -- reads -------------------------------------------------------------------
+    def document(self, doc_id: str, version: int | None = None) -> Document:
+        if version is None:
+            row = self.db.execute(
+                "SELECT v.body FROM documents d JOIN document_versions v"
+                " ON v.doc_id = d.id AND v.version = d.version WHERE d.id=?",
+                (doc_id,),
+            ).fetchone()
+        else:
+            row = self.db.execute(
+                "SELECT body FROM document_versions WHERE doc_id=? AND version=?",
+                (doc_id, version),
+            ).fetchone()
+        if row is None:
+            suffix = f" version {version}" if version is not None else ""
+            raise NotFound(f"no document {doc_id!r}{suffix}")
+        return cast(Document, codec.decode("document", row[0]))
+
+    def versions(self, doc_id: str) -> list[Version]:
+        rows = self.db.execute(
+            "SELECT version, content_hash, run_id, created_at, source FROM document_versions"
+            " WHERE doc_id=? ORDER BY version",
+            (doc_id,),
+        ).fetchall()
+        if not rows:
+            raise NotFound(f"no document {doc_id!r}")
+        return [Version(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+
+    def documents(
+        self, collection: str | None = None, series: str | None = None
+    ) -> Iterator[Document]:
+        sql = (
+            "SELECT v.body FROM documents d JOIN document_versions v"
+            " ON v.doc_id = d.id AND v.version = d.version"
+        )
+        where: list[str] = []
+        args: list[Any] = []
+        if collection is not None:
+            where.append("d.id IN (SELECT doc_id FROM document_collections WHERE collection_id=?)")
+            args.append(collection)
+        if series is not None:
+            where.append("d.series=?")
+            args.append(series)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY d.sort_date, d.sequence, d.id"
+        for row in self.db.execute(sql, args):
+            yield cast(Document, codec.decode("document", row[0]))
+
+    def document_ids(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT id FROM documents ORDER BY id")]
+
+    def authority(self, authority_id: str) -> Authority:
+        row = self.db.execute("SELECT body FROM authorities WHERE id=?", (authority_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no authority record {authority_id!r}")
+        return cast(Authority, codec.decode("authority", row[0]))
+
+    def authorities(self, kind: AuthorityKind | None = None) -> Iterator[Authority]:
+        rows = (
+            self.db.execute("SELECT body FROM authorities WHERE kind=? ORDER BY id", (kind.value,))
+            if kind
+            else self.db.execute("SELECT body FROM authorities ORDER BY id")
+        )
+        for row in rows:
+            yield cast(Authority, codec.decode("authority", row[0]))
+
+    def authorities_named(self, name: str) -> list[Authority]:
+        rows = self.db.execute(
+            "SELECT DISTINCT a.body FROM name_variants v"
+            " JOIN authorities a ON a.id = v.authority_id WHERE v.folded = ? ORDER BY a.id",
+            (fold(name),),
+        ).fetchall()
+        return [cast(Authority, codec.decode("authority", r[0])) for r in rows]
+
+    def event(self, event_id: str) -> Event:
+        row = self.db.execute("SELECT body FROM events WHERE id=?", (event_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no event {event_id!r}")
+        return cast(Event, codec.decode("event", row[0]))
+
+    def events(
+        self, kind: EventKind | None = None, person: str | None = None, country: str | None = None
+    ) -> Iterator[Event]:
+        where: list[str] = []
+        args: list[Any] = []
+        if kind is not None:
+            where.append("e.kind=?")
+            args.append(kind.value)
+        if person is not None:
+            where.append("e.id IN (SELECT event_id FROM event_people WHERE authority_id=?)")
+            args.append(person)
+        if country is not None:
+            where.append("e.id IN (SELECT event_id FROM event_countries WHERE code=?)")
+            args.append(country)
+        sql = "SELECT e.body FROM events e"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        for row in self.db.execute(sql + " ORDER BY e.date_start, e.id", args):
+            yield cast(Event, codec.decode("event", row[0]))
+
+    def collection(self, collection_id: str) -> Collection:
+        row = self.db.execute(
+            "SELECT body FROM collections WHERE id=?", (collection_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no collection {collection_id!r}")
+        return cast(Collection, codec.decode("collection", row[0]))
+
+    def collections(self) -> list[Collection]:
+        rows = self.db.execute("SELECT body FROM collections ORDER BY id").fetchall()
+        return [cast(Collection, codec.decode("collection", r[0])) for r in rows]
+
+    def stats(self) -> ArchiveStats:
+        def count(sql: str) -> int:
+            return int(self.db.execute(sql).fetchone()[0])
+
+        def grouped(sql: str) -> dict[str, int]:
+            return {str(k): int(n) for k, n in self.db.execute(sql)}
+
+        decades: Counter[str] = Counter()
+        for year, n in self.db.execute(
+            "SELECT substr(sort_date, 1, 4), count(*) FROM documents WHERE sort_date != ''"
+            " GROUP BY 1"
+        ):
+            decades[f"{int(year) // 10 * 10}s"] += int(n)
+        return ArchiveStats(
+            documents=count("SELECT count(*) FROM documents"),
+            versions=count("SELECT count(*) FROM document_versions"),
+            authorities=grouped("SELECT kind, count(*) FROM authorities GROUP BY kind ORDER BY 1"),
+            events=grouped("SELECT kind, count(*) FROM events GROUP BY kind ORDER BY 1"),
+            collections=count("SELECT count(*) FROM collections"),
+            by_collection=grouped(
+                "SELECT collection_id, count(*) FROM document_collections GROUP BY 1 ORDER BY 1"
+            ),
+            by_type=grouped("SELECT doc_type, count(*) FROM documents GROUP BY 1 ORDER BY 2 DESC"),
+            by_decade=dict(sorted(decades.items())),
+            by_language=grouped(
+                "SELECT language, count(*) FROM documents GROUP BY 1 ORDER BY 2 DESC"
+            ),
+            rejections=count("SELECT count(*) FROM rejections"),
+            runs=count("SELECT count(*) FROM ingest_runs"),
+        )
+
+    def integrity_check(self) -> str:
+        return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE … COMMIT, rolled back on any exception (KeyboardInterrupt too)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        self.db.execute("COMMIT" if exc_type is None else "ROLLBACK")
