@@ -42,9 +42,7 @@ def corpora_under(base: Path) -> dict[str, list[Path]]:
 def size_mb(paths: list[Path]) -> float:
     total = 0
     for p in paths:
-        total += (
-            p.stat().st_size if p.is_file() else sum(f.stat().st_size for f in p.rglob("*"))
-        )
+        total += p.stat().st_size if p.is_file() else sum(f.stat().st_size for f in p.rglob("*"))
     return total / 1e6
 
 
@@ -84,10 +82,9 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             store = SQLiteStore(Path(tmp) / "bench.sqlite3")
             store.migrate()
-            registry = default_registry()
 
             def load(store: SQLiteStore = store, paths: list[Path] = paths) -> int:
-                r = ingest(store, paths, registry)
+                r = ingest(store, paths, default_registry())
                 return r.added + r.updated + r.unchanged
 
             n, s = timed(load)

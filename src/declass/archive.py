@@ -7,11 +7,12 @@ in declass reads settings at import time.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from declass.ingest.pipeline import IngestResult, Listener, ingest, write_quarantine_report
 from declass.ingest.registry import Registry, default_registry
+from declass.ingest.settings import ReaderSettings
 from declass.model import Document
 from declass.store import open_store
 from declass.store.base import ArchiveStats, Store, Version
@@ -23,6 +24,7 @@ class Config:
 
     home: Path
     db: str
+    readers: ReaderSettings = field(default_factory=ReaderSettings)
 
     @classmethod
     def from_env(cls, db: str | None = None, home: str | Path | None = None) -> Config:
@@ -35,13 +37,20 @@ class Config:
     def quarantine_report(self) -> Path:
         return self.home / "quarantine.jsonl"
 
+    @property
+    def reader_settings(self) -> ReaderSettings:
+        """The readers' settings, with the OCR cache in the data folder unless set."""
+        if self.readers.ocr_cache is not None:
+            return self.readers
+        return replace(self.readers, ocr_cache=self.home / "ocr-cache")
+
 
 class Archive:
     """One archive: its store, its readers, and the operations on both."""
 
     def __init__(self, config: Config, registry: Registry | None = None) -> None:
         self.config = config
-        self.registry = registry or default_registry()
+        self.registry = registry or default_registry(config.reader_settings)
         self.store: Store = open_store(config.db)
 
     def ingest(self, paths: list[Path], on_progress: Listener | None = None) -> IngestResult:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -59,10 +60,28 @@ def init(db: str | None, home: Path | None) -> None:
 @db_option
 @home_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def ingest(paths: tuple[Path, ...], db: str | None, home: Path | None, quiet: bool) -> None:
-    """Read files, folders and tarballs into the archive."""
+@click.option(
+    "--mapping",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Manifest column mapping (TOML); default NAME.mapping.toml beside the manifest.",
+)
+@click.option("--ocr-workers", type=click.IntRange(min=1), help="Pages OCRed at once.")
+@click.option("--ocr-languages", help="Tesseract models when nothing names the language.")
+def ingest(
+    paths: tuple[Path, ...],
+    db: str | None,
+    home: Path | None,
+    quiet: bool,
+    mapping: Path | None,
+    ocr_workers: int | None,
+    ocr_languages: str | None,
+) -> None:
+    """Read files, folders, tarballs and manifests into the archive."""
     console = Console(stderr=True)
-    with _archive(db, home) as archive:
+    config = Config.from_env(db=db, home=home)
+    given = {"ocr_workers": ocr_workers, "ocr_languages": ocr_languages, "mapping": mapping}
+    readers = replace(config.readers, **{k: v for k, v in given.items() if v is not None})
+    with Archive(replace(config, readers=readers)) as archive:
         started = time.monotonic()
         with Progress(
             TextColumn("[bold]{task.description}"),
@@ -152,6 +171,52 @@ def rejections(run_id: int | None, db: str | None, home: Path | None) -> None:
         for r in archive.store.rejections(run_id):
             where = f"{r.source}, {r.position}" if r.position else r.source
             click.echo(f"{escape(where)}: {r.reason}")
+
+
+@cli.command("search")
+@click.argument("query")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@click.option("--no-expand", is_flag=True, help="Search names only as typed.")
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance")
+@click.option("--page", type=int, default=1, show_default=True)
+@click.option("--facet", "facets", multiple=True, help="Narrow by a facet: field:value.")
+@db_option
+@home_option
+def search_command(
+    query: str,
+    as_json: bool,
+    no_expand: bool,
+    sort: str,
+    page: int,
+    facets: tuple[str, ...],
+    db: str | None,
+    home: Path | None,
+) -> None:
+    """Search the archive: words, "phrases", AND/OR/NOT, field:value, date:1949..1950."""
+    import json
+
+    from declass.errors import QueryError
+    from declass.search.engine import search
+    from declass.terminal_search import results_as_json, results_view
+
+    with _archive(db, home) as archive:
+        try:
+            found = search(
+                archive.store,
+                query,
+                expand=not no_expand,
+                sort=sort,
+                page=page,
+                facets=list(facets),
+            )
+        except QueryError as exc:
+            pointer = " " * (len("declass: ") + exc.position) + "^"
+            click.echo(f"declass: {query}\n{pointer}", err=True)
+            raise
+        if as_json:
+            click.echo(json.dumps(results_as_json(found), ensure_ascii=False, indent=2))
+        else:
+            Console().print(results_view(found))
 
 
 @cli.group()

@@ -2,7 +2,7 @@
 
 Everything a reader produces and a store keeps is one of the frozen dataclasses
 below. Identifiers are strings with a corpus prefix ("ungdc:RUS_24_1969",
-"frus:frus1969-76v17:d12", "hsg-person:acheson-dean-gooderham") so that records
+"frus:frus1969-76v17:d12", "person:acheson-dean-gooderham") so that records
 from different sources never collide and re-ingest finds the same record again.
 """
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from declass.ingest.settings import ReaderSettings
 from declass.ingest.source import Source
 from declass.model import Item
 
@@ -53,10 +54,24 @@ class Registry:
         return found
 
 
-def default_registry() -> Registry:
-    """All built-in readers, most specific first."""
-    from declass.ingest import frus, hsg_people, pocom, tei, travels, ungdc, visits
+def default_registry(settings: ReaderSettings | None = None) -> Registry:
+    """All built-in readers, most specific first; `settings` reach those that take options."""
+    from declass.ingest import (
+        frus,
+        hsg_people,
+        html,
+        manifest,
+        ocr,
+        pdf,
+        pocom,
+        tei,
+        translations,
+        travels,
+        ungdc,
+        visits,
+    )
 
+    settings = settings or ReaderSettings()
     return Registry(
         readers=[
             ungdc.UNGDCReader(),
@@ -66,5 +81,10 @@ def default_registry() -> Registry:
             travels.TravelsReader(),
             frus.FrusVolumeReader(),
             tei.TeiReader(),
+            manifest.ManifestReader(settings),
+            translations.TranslationSetReader(settings),
+            html.HtmlReader(),
+            pdf.PdfReader(settings),
+            ocr.ScanReader(settings),
         ]
     )

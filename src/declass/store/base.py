@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -62,6 +62,114 @@ class ArchiveStats:
     rejections: int
     runs: int
     extra: dict[str, int] = field(default_factory=dict)
+
+
+# -- the search contract ------------------------------------------------------------
+# The engine (declass.search) turns a reader's query into the expression below, with
+# every word already analysed (declass.search.analysis) and every name expanded; a
+# backend only evaluates it: SQLite with FTS5, PostgreSQL with tsvector/GIN.
+
+TEXT_FIELDS = ("title", "heading", "body", "note", "people")
+FACET_FIELDS = ("type", "country", "person", "decade", "year", "collection", "language", "source")
+
+
+@dataclass(frozen=True)
+class TermMatch:
+    """Documents containing these analysed words in a row (one word: just that word).
+
+    `prefix`: the last word may be the start of a longer one. `fields`: the text
+    fields to look in (see TEXT_FIELDS); empty means all of them.
+    """
+
+    words: tuple[str, ...]
+    prefix: bool = False
+    fields: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FieldFilter:
+    """Documents whose `field` (one of FACET_FIELDS) has one of `values`.
+
+    Values compare case-blind; a country matches its code or its name, a person the
+    name of a participant.
+    """
+
+    field: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DateFilter:
+    """Documents whose date range overlaps [earliest, latest] (ISO days, either open)."""
+
+    earliest: str | None
+    latest: str | None
+
+
+@dataclass(frozen=True)
+class AllOf:
+    parts: tuple[IndexExpression, ...]
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    parts: tuple[IndexExpression, ...]
+
+
+@dataclass(frozen=True)
+class Excluding:
+    """Every document except those matching `part`."""
+
+    part: IndexExpression
+
+
+@dataclass(frozen=True)
+class MatchAll:
+    pass
+
+
+IndexExpression = TermMatch | FieldFilter | DateFilter | AllOf | AnyOf | Excluding | MatchAll
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    expression: IndexExpression
+    sort: str = "relevance"  # or "date"
+    offset: int = 0
+    limit: int = 10
+    facets: tuple[str, ...] = FACET_FIELDS
+    facet_size: int = 10
+    # Relative weights of the text fields in BM25 (title and headings above body).
+    weights: tuple[tuple[str, float], ...] = (
+        ("title", 10.0),
+        ("heading", 5.0),
+        ("body", 1.0),
+        ("note", 0.5),
+        ("people", 8.0),
+    )
+
+
+@dataclass(frozen=True)
+class IndexHit:
+    doc_id: str
+    score: float
+    title: str
+    sort_date: str
+
+
+@dataclass(frozen=True)
+class FacetCount:
+    value: str
+    count: int
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of matches, the total, and facet counts over all matches."""
+
+    total: int
+    hits: tuple[IndexHit, ...]
+    facets: dict[str, tuple[FacetCount, ...]]
 
 
 class Store(ABC):
@@ -142,3 +250,16 @@ class Store(ABC):
 
     @abstractmethod
     def stats(self) -> ArchiveStats: ...
+
+    # -- search ------------------------------------------------------------------
+    @abstractmethod
+    def search(self, request: SearchRequest) -> SearchPage:
+        """Evaluate an analysed query: ranked (or dated) page, total and facets."""
+
+    @abstractmethod
+    def term_counts(self, words: Sequence[str]) -> dict[str, int]:
+        """How many current documents contain each analysed word (0 when none)."""
+
+    @abstractmethod
+    def similar_terms(self, word: str, max_distance: int, limit: int = 5) -> list[str]:
+        """Indexed words within `max_distance` edits of `word`, most frequent first."""

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import zlib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
@@ -27,8 +28,16 @@ from declass.model import (
     Rejection,
 )
 from declass.names import fold
-from declass.store import codec
-from declass.store.base import ArchiveStats, IngestRun, Store, Version, WriteOutcome
+from declass.store import codec, sqlite_search
+from declass.store.base import (
+    ArchiveStats,
+    IngestRun,
+    SearchPage,
+    SearchRequest,
+    Store,
+    Version,
+    WriteOutcome,
+)
 
 MIGRATIONS: list[tuple[int, str]] = [
     (
@@ -81,7 +90,7 @@ MIGRATIONS: list[tuple[int, str]] = [
             doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
             version INTEGER NOT NULL,
             content_hash TEXT NOT NULL,
-            body TEXT NOT NULL,
+            body BLOB NOT NULL,
             run_id INTEGER REFERENCES ingest_runs(id),
             source TEXT NOT NULL DEFAULT '',
             created_at TEXT NOT NULL,
@@ -170,9 +179,19 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX event_countries_event ON event_countries(event_id);
         """,
     ),
+    (2, sqlite_search.MIGRATION),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+def _pack(doc: Document) -> bytes:
+    # Versions are the bulk of the file; zlib level 1 halves it for little CPU.
+    return zlib.compress(codec.encode(doc).encode("utf-8"), 1)
+
+
+def _unpack(body: bytes) -> Document:
+    return cast(Document, codec.decode("document", zlib.decompress(body).decode("utf-8")))
 
 
 def _now() -> str:
@@ -196,6 +215,7 @@ class SQLiteStore(Store):
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA busy_timeout=10000")
         self.db.row_factory = sqlite3.Row
+        self._search = sqlite_search.SQLiteSearch(self.db)
 
     # -- schema ------------------------------------------------------------------
     def schema_version(self) -> int:
@@ -203,6 +223,7 @@ class SQLiteStore(Store):
 
     def migrate(self) -> int:
         current = self.schema_version()
+        before = current
         for version, sql in MIGRATIONS:
             if version <= current:
                 continue
@@ -216,6 +237,10 @@ class SQLiteStore(Store):
             except BaseException:
                 self.db.execute("ROLLBACK")
                 raise
+        if before < 2 <= self.schema_version() and before > 0:
+            # An archive made before the search index: index what it already holds.
+            with self._tx():
+                sqlite_search.rebuild(self.db, list(self.documents()))
         return self.schema_version()
 
     def close(self) -> None:
@@ -337,7 +362,7 @@ class SQLiteStore(Store):
         self.db.execute(
             "INSERT INTO document_versions (doc_id, version, content_hash, body, run_id, source,"
             " created_at) VALUES (?,?,?,?,?,?,?)",
-            (doc.id, version, digest, codec.encode(doc), run_id, source, _now()),
+            (doc.id, version, digest, _pack(doc), run_id, source, _now()),
         )
         self.db.executemany(
             "INSERT INTO document_participants VALUES (?,?,?,?,?,?)",
@@ -358,6 +383,7 @@ class SQLiteStore(Store):
             "INSERT INTO document_texts VALUES (?,?,?,?,?)",
             [(doc.id, i, t.language, t.role.value, t.plain) for i, t in enumerate(doc.texts)],
         )
+        sqlite_search.put_document(self.db, doc)
         return WriteOutcome.ADDED if row is None else WriteOutcome.UPDATED
 
     def _put_authority(self, a: Authority, digest: str, run_id: int | None) -> WriteOutcome:
@@ -453,7 +479,7 @@ class SQLiteStore(Store):
         if row is None:
             suffix = f" version {version}" if version is not None else ""
             raise NotFound(f"no document {doc_id!r}{suffix}")
-        return cast(Document, codec.decode("document", row[0]))
+        return _unpack(row[0])
 
     def versions(self, doc_id: str) -> list[Version]:
         rows = self.db.execute(
@@ -484,7 +510,7 @@ class SQLiteStore(Store):
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY d.sort_date, d.sequence, d.id"
         for row in self.db.execute(sql, args):
-            yield cast(Document, codec.decode("document", row[0]))
+            yield _unpack(row[0])
 
     def document_ids(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT id FROM documents ORDER BY id")]
@@ -580,6 +606,16 @@ class SQLiteStore(Store):
             rejections=count("SELECT count(*) FROM rejections"),
             runs=count("SELECT count(*) FROM ingest_runs"),
         )
+
+    # -- search ------------------------------------------------------------------
+    def search(self, request: SearchRequest) -> SearchPage:
+        return self._search.search(request)
+
+    def term_counts(self, words: Sequence[str]) -> dict[str, int]:
+        return self._search.term_counts(words)
+
+    def similar_terms(self, word: str, max_distance: int, limit: int = 5) -> list[str]:
+        return self._search.similar_terms(word, max_distance, limit)
 
     def integrity_check(self) -> str:
         return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])

@@ -1,0 +1,125 @@
+"""Text analysis shared by the index and the query: the same words must meet.
+
+Words are folded (case, accents, apostrophes inside words) and stemmed by script:
+Latin with the English Snowball stemmer, Cyrillic with the Russian one; runs of
+Chinese characters are segmented into words with jieba. A Latin word is stemmed the
+same way whatever the document's language, so a name or a term typed by a reader
+meets it in any text.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import Stemmer
+
+# A word: letters and digits, with apostrophes inside it ("p'ing", "nation's") kept
+# together; hyphens and other punctuation split words ("Tse-tung" is two words).
+_WORD = re.compile(r"[^\W_]+(?:['’ʼ`][^\W_]+)*")
+_APOSTROPHES = re.compile(r"['’ʼ`]")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_INNER_APOSTROPHE = re.compile(r"(?<=[^\W_])['’ʼ`](?=[^\W_])")
+
+_english = Stemmer.Stemmer("english")
+_russian = Stemmer.Stemmer("russian")
+_stem_lock = threading.Lock()
+_jieba_lock = threading.Lock()
+_jieba: Any = None
+
+
+@dataclass(frozen=True)
+class Token:
+    """One analysed word and where its surface form lies in the text."""
+
+    term: str
+    start: int
+    end: int
+
+
+def fold_word(word: str) -> str:
+    """Case-folded, without accents or inner apostrophes ("P'ing" → "ping", "Yü" → "yu")."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", _APOSTROPHES.sub("", stripped))
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """The index term of one folded word: stemmed by its script."""
+    if _HAN.search(word):
+        return word
+    stemmer = _russian if _CYRILLIC.search(word) else _english
+    with _stem_lock:  # PyStemmer objects are not thread-safe
+        return str(stemmer.stemWord(word))
+
+
+def _segment_han(text: str) -> list[tuple[str, int, int]]:
+    global _jieba
+    with _jieba_lock:
+        if _jieba is None:
+            import logging
+
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)
+            _jieba = jieba
+        return [(w, s, e) for w, s, e in _jieba.tokenize(text)]
+
+
+def tokens(text: str) -> Iterator[Token]:
+    """The analysed words of `text` with their character spans."""
+    for m in _WORD.finditer(text):
+        word = m.group()
+        if _HAN.search(word):
+            yield from _han_tokens(word, m.start())
+            continue
+        yield Token(stem(fold_word(word)), m.start(), m.end())
+
+
+def _han_tokens(word: str, offset: int) -> Iterator[Token]:
+    # A run may mix Han characters and Latin letters or digits ("WTO协定"): segment
+    # the Han runs, analyse the rest as ordinary words.
+    last = 0
+    for run in _HAN.finditer(word):
+        if run.start() > last:
+            yield from tokens_at(word[last : run.start()], offset + last)
+        for w, s, e in _segment_han(run.group()):
+            if w.strip():
+                yield Token(w, offset + run.start() + s, offset + run.start() + e)
+        last = run.end()
+    if last < len(word):
+        yield from tokens_at(word[last:], offset + last)
+
+
+def tokens_at(text: str, offset: int) -> Iterator[Token]:
+    for t in tokens(text):
+        yield Token(t.term, t.start + offset, t.end + offset)
+
+
+def terms(text: str) -> list[str]:
+    """The analysed words of `text`, in order (the same as `tokens`, without spans)."""
+    if _HAN.search(text):
+        return [t.term for t in tokens(text)]
+    # The index's fast path: fold the whole text once and stem the words in bulk.
+    folded = text.casefold()
+    if not folded.isascii():
+        decomposed = unicodedata.normalize("NFKD", folded)
+        folded = unicodedata.normalize("NFC", _COMBINING.sub("", decomposed))
+    words = _WORD.findall(_INNER_APOSTROPHE.sub("", folded))
+    if not _CYRILLIC.search(folded):
+        with _stem_lock:
+            return list(_english.stemWords(words))
+    return [stem(w) for w in words]
+
+
+def index_text(text: str) -> str:
+    """`text` as the index stores it: its analysed words separated by spaces."""
+    return " ".join(terms(text))

@@ -1,0 +1,402 @@
+"""`search(store, query)`: what the CLI and the web call.
+
+The query is parsed (query.py), its names expanded to every spelling the archive
+holds (variants.py and the authority records), its words analysed (analysis.py);
+the store evaluates the result and counts facets; snippets come from the best
+passage of each document on the page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from declass.errors import QueryError
+from declass.model import AuthorityKind, Document
+from declass.search import analysis, query, variants
+from declass.search.analysis import fold_word
+from declass.search.query import And, DateRange, Field, Node, Not, Or, Phrase, Word
+from declass.store.base import (
+    FACET_FIELDS,
+    AllOf,
+    AnyOf,
+    DateFilter,
+    Excluding,
+    FacetCount,
+    FieldFilter,
+    IndexExpression,
+    MatchAll,
+    SearchRequest,
+    Store,
+    TermMatch,
+)
+
+SORTS = ("relevance", "date")
+PAGE_SIZE = 10
+SNIPPET_CHARS = 240
+_CAPITALISED = re.compile(r"^[A-Z\u0400-\u042f]|[\u3400-\u9fff]")
+_NON_LATIN_NAME = re.compile(r"[\u0400-\u04ff\u3400-\u9fff]")
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """A passage of the document with the spans of matched words."""
+
+    text: str
+    highlights: tuple[tuple[int, int], ...]
+
+    def marked(self, start: str = "[", end: str = "]") -> str:
+        out, last = [], 0
+        for s, e in self.highlights:
+            out += [self.text[last:s], start, self.text[s:e], end]
+            last = e
+        out.append(self.text[last:])
+        return "".join(out)
+
+
+@dataclass(frozen=True)
+class Result:
+    doc_id: str
+    title: str
+    date: str
+    score: float
+    snippet: Snippet | None
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """A name as typed and the other spellings searched with it."""
+
+    name: str
+    variants: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str
+    total: int
+    page: int
+    page_size: int
+    sort: str
+    results: tuple[Result, ...]
+    facets: dict[str, tuple[FacetCount, ...]]
+    expansions: tuple[Expansion, ...] = ()
+    corrections: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    expanded: bool = True
+    selected_facets: tuple[tuple[str, str], ...] = field(default=())
+
+
+def search(
+    store: Store,
+    text: str,
+    *,
+    expand: bool = True,
+    sort: str = "relevance",
+    page: int = 1,
+    page_size: int = PAGE_SIZE,
+    facets: Sequence[str] = (),
+    snippets: bool = True,
+    facet_size: int = 10,
+) -> SearchResults:
+    """Run a reader's query: a page of results with snippets, and facet counts.
+
+    `facets` are selections like "country:RUS" or "decade:1950s" that narrow the
+    query. Raises QueryError (with the position) for a query that cannot be read.
+    """
+    if sort not in SORTS:
+        raise QueryError(0, f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+    if page < 1:
+        raise QueryError(0, "pages are numbered from 1")
+    tree = query.parse(text)
+    planner = _Planner(store, expand)
+    expression = planner.plan(tree) if tree is not None else MatchAll()
+    if expression is None:
+        raise QueryError(0, "nothing to search for: the query has no words")
+    selected = tuple(_facet_selection(f) for f in facets)
+    if selected:
+        filters = tuple(FieldFilter(name, (value,)) for name, value in selected)
+        expression = AllOf((expression, *filters))
+    expression = planner.correct(expression)
+    found = store.search(
+        SearchRequest(
+            expression,
+            sort=sort,
+            offset=(page - 1) * page_size,
+            limit=page_size,
+            facet_size=facet_size,
+        )
+    )
+    highlight = _highlight_terms(expression)
+    results = tuple(
+        Result(
+            hit.doc_id,
+            hit.title,
+            hit.sort_date,
+            hit.score,
+            best_passage(store.document(hit.doc_id), highlight) if snippets else None,
+        )
+        for hit in found.hits
+    )
+    return SearchResults(
+        query=text,
+        total=found.total,
+        page=page,
+        page_size=page_size,
+        sort=sort,
+        results=results,
+        facets=found.facets,
+        expansions=tuple(planner.expansions),
+        corrections=tuple(planner.corrections),
+        expanded=expand,
+        selected_facets=selected,
+    )
+
+
+def _facet_selection(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition(":")
+    if not sep or not value.strip() or name.strip().lower() not in FACET_FIELDS:
+        raise QueryError(
+            0, f"a facet is field:value with field one of {', '.join(FACET_FIELDS)}: {text!r}"
+        )
+    return name.strip().lower(), value.strip()
+
+
+class _Planner:
+    """Turns the parsed tree into the store's expression, expanding names on the way."""
+
+    def __init__(self, store: Store, expand: bool) -> None:
+        self.store, self.expand = store, expand
+        self.expansions: list[Expansion] = []
+        self.corrections: list[tuple[str, tuple[str, ...]]] = []
+        self.typed: dict[str, str] = {}  # analysed word → folded word as typed
+
+    def plan(self, node: Node) -> IndexExpression | None:
+        if isinstance(node, Word | Phrase):
+            return self._sequence([node])
+        if isinstance(node, And):
+            return self._sequence(list(node.parts))
+        if isinstance(node, Or):
+            parts = [p for p in (self.plan(n) for n in node.parts) if p is not None]
+            return None if not parts else parts[0] if len(parts) == 1 else AnyOf(tuple(parts))
+        if isinstance(node, Not):
+            inner = self.plan(node.part)
+            return None if inner is None else Excluding(inner)
+        if isinstance(node, DateRange):
+            return DateFilter(
+                node.earliest.isoformat() if node.earliest else None,
+                node.latest.isoformat() if node.latest else None,
+            )
+        if isinstance(node, Field):
+            return self._field(node)
+        raise TypeError(f"not a query node: {node!r}")
+
+    def _sequence(self, nodes: list[Node]) -> IndexExpression | None:
+        """AND of `nodes`, with runs of capitalised words tried as names."""
+        parts: list[IndexExpression] = []
+        i = 0
+        while i < len(nodes):
+            run = _name_run(nodes, i) if self.expand else 0
+            if run:
+                name = " ".join(_text(n) for n in nodes[i : i + run])
+                named = self._name(name, fields=(), always=False)
+                if named is None and run > 1:
+                    run = 1
+                    named = self._name(_text(nodes[i]), fields=(), always=False)
+                if named is not None:
+                    parts.append(named)
+                    i += run
+                    continue
+            node = nodes[i]
+            planned = self._leaf(node) if isinstance(node, Word | Phrase) else self.plan(node)
+            if planned is not None:
+                parts.append(planned)
+            i += 1
+        return None if not parts else parts[0] if len(parts) == 1 else AllOf(tuple(parts))
+
+    def _leaf(self, node: Word | Phrase, fields: tuple[str, ...] = ()) -> IndexExpression | None:
+        words = tuple(analysis.terms(node.text))
+        if not words:
+            return None
+        if isinstance(node, Word) and node.prefix:
+            raw = tuple(fold_word(w) for w in re.findall(r"[^\W_]+", node.text))
+            forms = {TermMatch(words, True, fields), TermMatch(raw, True, fields)}
+            forms = {f for f in forms if f.words}
+            return forms.pop() if len(forms) == 1 else AnyOf(tuple(sorted(forms, key=str)))
+        if len(words) == 1:
+            self.typed.setdefault(words[0], fold_word(node.text))
+        return TermMatch(words, False, fields)
+
+    def _field(self, node: Field) -> IndexExpression | None:
+        value = node.value.text.strip()
+        if node.name == "title":
+            return self._leaf(node.value, fields=("title", "heading"))
+        if node.name == "person":
+            if not self.expand:
+                return self._leaf(Phrase(value, node.position))
+            return self._name(value, fields=(), always=True)
+        return FieldFilter(node.name, (value,))
+
+    def _name(self, name: str, fields: tuple[str, ...], always: bool) -> IndexExpression | None:
+        """Every spelling of `name` the archive holds, as alternatives; None if none
+        beyond the name itself (and not `always`)."""
+        spellings: dict[str, None] = {name: None}
+        for authority in self.store.authorities_named(name):
+            if authority.kind in (AuthorityKind.PERSON, AuthorityKind.PLACE):
+                for n in authority.all_names:
+                    spellings.setdefault(n, None)
+        generated = variants.name_forms(name)
+        by_terms: dict[tuple[str, ...], str] = {}
+        for s in spellings:
+            by_terms.setdefault(tuple(analysis.terms(s)), s)
+        candidates = {tuple(analysis.terms(g)): g for g in sorted(generated)}
+        counts = self.store.term_counts([w for t in candidates for w in t])
+        for terms, form in candidates.items():
+            if terms and terms not in by_terms and all(counts.get(w, 0) for w in terms):
+                by_terms[terms] = form
+        by_terms.pop((), None)
+        if not by_terms:
+            return None
+        if len(by_terms) == 1 and not always:
+            return None
+        shown = tuple(s for t, s in by_terms.items() if s != name)
+        if shown:
+            self.expansions.append(Expansion(name, shown))
+        alternatives = tuple(TermMatch(t, False, fields) for t in by_terms)
+        return alternatives[0] if len(alternatives) == 1 else AnyOf(alternatives)
+
+    def correct(self, e: IndexExpression) -> IndexExpression:
+        """Words found nowhere in the archive are searched with their near spellings."""
+        singles = [t for t in _term_matches(e) if len(t.words) == 1 and not t.prefix]
+        if not singles:
+            return e
+        counts = self.store.term_counts([t.words[0] for t in singles])
+        missing = {t.words[0] for t in singles if counts.get(t.words[0], 0) == 0}
+        replacements: dict[str, tuple[str, ...]] = {}
+        for term in sorted(missing):
+            typed = self.typed.get(term, term)
+            if len(typed) < 4 or not typed.isalpha():
+                continue
+            distance = 1 if len(typed) <= 5 else 2
+            near = tuple(self.store.similar_terms(typed, distance, limit=3))
+            if near:
+                replacements[term] = near
+                self.corrections.append((typed, near))
+        return _replace_terms(e, replacements) if replacements else e
+
+
+def _name_run(nodes: list[Node], i: int) -> int:
+    """Length of the run of capitalised plain words (or one capitalised phrase) at i."""
+    first = nodes[i]
+    if isinstance(first, Phrase):
+        return 1 if _CAPITALISED.search(first.text) or _NON_LATIN_NAME.search(first.text) else 0
+    n = 0
+    while i + n < len(nodes) and n < 4:
+        node = nodes[i + n]
+        if not isinstance(node, Word) or node.prefix:
+            break
+        if not (_CAPITALISED.match(node.text) or _NON_LATIN_NAME.search(node.text)):
+            break
+        n += 1
+    return n
+
+
+def _text(node: Node) -> str:
+    return node.text if isinstance(node, Word | Phrase) else ""
+
+
+def _term_matches(e: IndexExpression) -> Iterable[TermMatch]:
+    if isinstance(e, TermMatch):
+        yield e
+    elif isinstance(e, AllOf | AnyOf):
+        for p in e.parts:
+            yield from _term_matches(p)
+    elif isinstance(e, Excluding):
+        yield from _term_matches(e.part)
+
+
+def _replace_terms(e: IndexExpression, near: dict[str, tuple[str, ...]]) -> IndexExpression:
+    if isinstance(e, TermMatch):
+        if len(e.words) == 1 and not e.prefix and e.words[0] in near:
+            others = tuple(TermMatch((w,), False, e.fields) for w in near[e.words[0]])
+            return AnyOf((e, *others))
+        return e
+    if isinstance(e, AllOf):
+        return AllOf(tuple(_replace_terms(p, near) for p in e.parts))
+    if isinstance(e, AnyOf):
+        return AnyOf(tuple(_replace_terms(p, near) for p in e.parts))
+    if isinstance(e, Excluding):
+        return Excluding(_replace_terms(e.part, near))
+    return e
+
+
+def _highlight_terms(e: IndexExpression) -> tuple[frozenset[str], tuple[str, ...]]:
+    """Whole words and word starts to mark: those the query asks for, not excludes."""
+    whole: set[str] = set()
+    starts: list[str] = []
+
+    def walk(x: IndexExpression) -> None:
+        if isinstance(x, TermMatch):
+            whole.update(x.words[:-1] if x.prefix else x.words)
+            if x.prefix:
+                starts.append(x.words[-1])
+        elif isinstance(x, AllOf | AnyOf):
+            for p in x.parts:
+                walk(p)
+
+    walk(e)
+    return frozenset(whole), tuple(starts)
+
+
+def _passages(body: list[str], title: str, probes: tuple[str, ...]) -> Iterable[str]:
+    """The body's blocks; the title only when no block of the body can match."""
+    found = False
+    for block in body:
+        low = fold_word(block)
+        if any(p in low for p in probes):
+            found = True
+            yield block
+    if not found:
+        yield title
+
+
+def best_passage(
+    doc: Document, terms: tuple[frozenset[str], tuple[str, ...]], size: int = SNIPPET_CHARS
+) -> Snippet | None:
+    """The window of about `size` characters holding the most different matched words."""
+    whole, starts = terms
+    if not whole and not starts:
+        return None
+    # Cheap pre-check: an analysed word is (nearly always) a start of its surface word.
+    probes = tuple({w[:3] for w in whole} | {s[:3] for s in starts})
+    best: tuple[int, int, str, list[tuple[int, int]]] | None = None
+    body = [b.text for t in doc.texts for b in t.blocks]
+    for block in _passages(body, doc.title, probes):
+        low = fold_word(block)
+        if not any(p in low for p in probes):
+            continue
+        found = [
+            (t.start, t.end, t.term)
+            for t in analysis.tokens(block)
+            if t.term in whole or t.term.startswith(starts or ("\0",))
+        ]
+        for i, (s, _, _) in enumerate(found):
+            window = [f for f in found[i:] if f[1] <= s + size]
+            score = (len({f[2] for f in window}), len(window))
+            if best is None or score > best[:2]:
+                best = (*score, block, [(f[0], f[1]) for f in window])
+    if best is None:
+        first = next((b.text for t in doc.texts for b in t.blocks), "")
+        return Snippet(first[:size], ()) if first else None
+    _, _, block, spans = best
+    begin = max(0, spans[0][0] - size // 4)
+    if begin:
+        space = block.find(" ", begin)
+        begin = space + 1 if 0 <= space < spans[0][0] else begin
+    end = min(len(block), begin + size + size // 4)
+    if end < len(block):
+        space = block.rfind(" ", spans[-1][1], end)
+        end = space if space > spans[-1][1] else end
+    text = ("…" if begin else "") + block[begin:end] + ("…" if end < len(block) else "")
+    shift = begin - (1 if begin else 0)
+    return Snippet(text, tuple((s - shift, e - shift) for s, e in spans if e <= end))

@@ -1,0 +1,356 @@
+"""Every spelling of a name: romanisations of Chinese and transliterations of Russian.
+
+Chinese: Wade–Giles ⇄ pinyin syllable tables are built from pypinyin's readings of
+every character (its WADEGILES style), so "Mao Tse-tung" ⇄ "Mao Zedong" and
+"Teng Hsiao-p'ing" ⇄ "Deng Xiaoping" follow from the syllables; place names in the
+Chinese Postal Map Romanization ("Peking", "Nanking"), which follows no syllable
+rule, come from that system's table below. Russian: Cyrillic → Latin with every
+scheme in iuliia (GOST, ISO 9, BGN/PCGN, ALA-LC, Wikipedia, French MVD…) plus the
+German (Duden) and Spanish conventions; Latin → Cyrillic by reading a Latin spelling
+back through the schemes' letter tables. Generated forms are candidates: the engine
+keeps the ones that occur in the archive.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from declass.search.analysis import fold_word
+
+_MAX_FORMS = 64
+_HYPHENS = re.compile(r"[-‐‑‒–—]")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LATIN_WORD = re.compile(r"^[A-Za-z'’ʼ`\-‐‑]+$")
+
+# Chinese Postal Map Romanization (1906): place names as Western atlases, treaties and
+# UN records wrote them until 1979, with the pinyin of the same place.
+POSTAL_ROMANIZATION = {
+    "peking": "beijing",
+    "peiping": "beiping",
+    "nanking": "nanjing",
+    "tientsin": "tianjin",
+    "sinkiang": "xinjiang",
+    "canton": "guangzhou",
+    "kwangtung": "guangdong",
+    "kwangsi": "guangxi",
+    "szechwan": "sichuan",
+    "tsingtao": "qingdao",
+    "amoy": "xiamen",
+    "chungking": "chongqing",
+    "sian": "xian",
+    "kiangsu": "jiangsu",
+    "kiangsi": "jiangxi",
+    "chekiang": "zhejiang",
+    "fukien": "fujian",
+    "hopeh": "hebei",
+    "hopei": "hebei",
+    "shantung": "shandong",
+    "shansi": "shanxi",
+    "shensi": "shaanxi",
+    "honan": "henan",
+    "hupeh": "hubei",
+    "anhwei": "anhui",
+    "kweichow": "guizhou",
+    "kansu": "gansu",
+    "tsinghai": "qinghai",
+    "hankow": "hankou",
+    "soochow": "suzhou",
+    "hangchow": "hangzhou",
+    "foochow": "fuzhou",
+    "tsinan": "jinan",
+    "kwangchow": "guangzhou",
+}
+_POSTAL_BACK = {v: k for k, v in POSTAL_ROMANIZATION.items()}
+
+# Letter tables beside iuliia's schemes: German (Duden) and Spanish press conventions
+# ("Chruschtschow", "Gorbatschow"; "Gorbachov", "Jruschov").
+_GERMAN = {
+    "mapping": dict(
+        zip(
+            "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+            [
+                "a",
+                "b",
+                "w",
+                "g",
+                "d",
+                "e",
+                "jo",
+                "sch",
+                "s",
+                "i",
+                "i",
+                "k",
+                "l",
+                "m",
+                "n",
+                "o",
+                "p",
+                "r",
+                "s",
+                "t",
+                "u",
+                "f",
+                "ch",
+                "z",
+                "tsch",
+                "sch",
+                "schtsch",
+                "",
+                "y",
+                "",
+                "e",
+                "ju",
+                "ja",
+            ],
+            strict=True,
+        )
+    ),
+    "prev_mapping": {"жё": "o", "чё": "o", "шё": "o", "щё": "o"},
+    "ending_mapping": {"ий": "i", "ый": "y"},
+}
+_SPANISH = {
+    "mapping": dict(
+        zip(
+            "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+            [
+                "a",
+                "b",
+                "v",
+                "g",
+                "d",
+                "e",
+                "io",
+                "zh",
+                "z",
+                "i",
+                "i",
+                "k",
+                "l",
+                "m",
+                "n",
+                "o",
+                "p",
+                "r",
+                "s",
+                "t",
+                "u",
+                "f",
+                "j",
+                "ts",
+                "ch",
+                "sh",
+                "sch",
+                "",
+                "y",
+                "",
+                "e",
+                "iu",
+                "ia",
+            ],
+            strict=True,
+        )
+    ),
+    "prev_mapping": {"жё": "o", "чё": "o", "шё": "o", "щё": "o"},
+    "ending_mapping": {"ий": "i", "ый": "i"},
+}
+
+
+# -- Chinese ---------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _syllable_tables() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """pinyin → Wade–Giles and Wade–Giles → pinyin, toneless and folded."""
+    # pypinyin's WADEGILES style is driven by this syllable table; reading the table
+    # itself avoids the style's fallback, which mangles syllables spelt alike in both
+    # systems ("lai" comes out "lei").
+    from pypinyin.style.wadegiles import _convert_table
+
+    to_wg: dict[str, set[str]] = {}
+    to_py: dict[str, set[str]] = {}
+    for py_raw, wg_raw in _convert_table:
+        py, wg = fold_word(py_raw.replace("v", "ü")), fold_word(wg_raw)
+        if not py.isalpha() or not wg.isalpha():
+            continue
+        to_wg.setdefault(py, set()).add(wg)
+        to_py.setdefault(wg, set()).add(py)
+    return (
+        {k: frozenset(v) for k, v in to_wg.items()},
+        {k: frozenset(v) for k, v in to_py.items()},
+    )
+
+
+def _segmentations(word: str, syllables: dict[str, frozenset[str]]) -> list[list[str]]:
+    """Ways to read `word` as a run of syllables (at most 6 syllables, 8 readings)."""
+    found: list[list[str]] = []
+
+    def walk(at: int, path: list[str]) -> None:
+        if len(found) >= 32 or len(path) > 6:
+            return
+        if at == len(word):
+            found.append(list(path))
+            return
+        for end in range(min(len(word), at + 6), at, -1):
+            if word[at:end] in syllables:
+                path.append(word[at:end])
+                walk(end, path)
+                path.pop()
+
+    walk(0, [])
+    # The fewest syllables is the reading meant: "Xiaoping" is xiao-ping, not xi-a-o-ping.
+    fewest = min((len(f) for f in found), default=0)
+    return [f for f in found if len(f) == fewest]
+
+
+def _word_forms(word: str, source: dict[str, frozenset[str]]) -> set[str]:
+    """One romanised word in the other system: joined ("Zedong") and hyphenated."""
+    chunks = [fold_word(c) for c in _HYPHENS.split(word) if c]
+    per_chunk: list[list[list[str]]] = []
+    for chunk in chunks:
+        segs = _segmentations(chunk, source)
+        if not segs:
+            return set()
+        per_chunk.append(segs)
+    forms: set[str] = set()
+    for choice in itertools.product(*per_chunk):
+        syllables = [s for seg in choice for s in seg]
+        options = [sorted(source[s]) for s in syllables]
+        for converted in itertools.product(*options):
+            forms.add("".join(converted))
+            if len(converted) > 1:
+                forms.add("-".join(converted))
+            if len(forms) > _MAX_FORMS:
+                return forms
+    return forms
+
+
+def chinese_forms(name: str) -> set[str]:
+    """`name` (romanised Chinese) in pinyin and Wade–Giles, and postal place names."""
+    words = [w for w in name.split() if w]
+    if not words or not all(_LATIN_WORD.match(w) for w in words):
+        return set()
+    out: set[str] = set()
+    if len(words) == 1:
+        key = fold_word(words[0])
+        for table in (POSTAL_ROMANIZATION, _POSTAL_BACK):
+            if key in table:
+                out.add(table[key].title())
+    to_wg, to_py = _syllable_tables()
+    same = {k: frozenset({k}) for k in (*to_wg, *to_py)}  # joined ⇄ hyphenated, same system
+    for table in (to_wg, to_py, same):
+        per_word = [_word_forms(w, table) for w in words]
+        if all(per_word):
+            for combo in itertools.islice(itertools.product(*per_word), _MAX_FORMS):
+                out.add(" ".join(_title(w) for w in combo))
+    return out
+
+
+def _title(word: str) -> str:
+    return "-".join(part.capitalize() for part in word.split("-"))
+
+
+# -- Russian ---------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _schemes() -> list[object]:
+    import iuliia
+    from iuliia.schema import TranslitSchema
+
+    schemes: list[object] = [
+        getattr(iuliia, name)
+        for name in dir(iuliia)
+        if name.isupper() and name not in ("UZ", "TELEGRAM")
+    ]
+    schemes.append(TranslitSchema(name="german-duden", **_GERMAN))  # type: ignore[arg-type]
+    schemes.append(TranslitSchema(name="spanish", **_SPANISH))  # type: ignore[arg-type]
+    return schemes
+
+
+@lru_cache(maxsize=1)
+def _reverse_tables() -> list[list[tuple[str, str]]]:
+    """For each scheme, (latin, cyrillic) pairs longest first, to read Latin back."""
+    import iuliia
+
+    folder = Path(iuliia.__file__).parent / "schemas"
+    tables: list[list[tuple[str, str]]] = []
+    definitions = [json.loads(p.read_text("utf-8")) for p in sorted(folder.glob("*.json"))]
+    for defn in [*definitions, _GERMAN, _SPANISH]:
+        pairs = {
+            fold_word(lat): cyr for cyr, lat in defn.get("mapping", {}).items() if fold_word(lat)
+        }
+        for key, lat in (defn.get("ending_mapping") or {}).items():
+            if fold_word(lat):
+                pairs.setdefault(fold_word(lat) + "$", key)
+        if any(not lat.isascii() for lat in pairs):
+            continue  # schemes with diacritics read back no differently once folded
+        tables.append(sorted(pairs.items(), key=lambda kv: -len(kv[0])))
+    return tables
+
+
+def cyrillic_readings(word: str) -> set[str]:
+    """Cyrillic spellings a Latin transliteration of a Russian word can come from."""
+    latin = fold_word(word)
+    if not latin.isascii() or not latin.isalpha():
+        return set()
+    readings: set[str] = set()
+    for table in _reverse_tables():
+        out, at = [], 0
+        while at < len(latin):
+            for lat, cyr in table:
+                if lat.endswith("$"):
+                    if latin.endswith(lat[:-1]) and at == len(latin) - len(lat) + 1:
+                        out.append(cyr)
+                        at = len(latin)
+                        break
+                    continue
+                if latin.startswith(lat, at):
+                    out.append(cyr)
+                    at += len(lat)
+                    break
+            else:
+                break
+        if at == len(latin):
+            readings.add("".join(out))
+    # ё is often printed as е, and some schemes write it o after a hushing consonant.
+    more = set()
+    for r in readings:
+        more.add(r.replace("е", "ё", 1))
+        more.add(re.sub("(?<=[жчшщ])о", "ё", r))
+    return {r.capitalize() for r in readings | more if r}
+
+
+def latin_forms(cyrillic: str) -> set[str]:
+    """`cyrillic` in every Latin transliteration scheme we know."""
+    out: set[str] = set()
+    for scheme in _schemes():
+        out.add(scheme.translate(cyrillic))  # type: ignore[attr-defined]
+    return {f for f in out if f}
+
+
+def russian_forms(name: str) -> set[str]:
+    """Other spellings of a Russian name: Cyrillic and its Latin transliterations."""
+    words = name.split()
+    if not words or len(words) > 4:
+        return set()
+    if any(_CYRILLIC.search(w) for w in words):
+        return latin_forms(name)
+    if not all(_LATIN_WORD.match(w) for w in words):
+        return set()
+    per_word: list[set[str]] = []
+    for w in words:
+        cyr = cyrillic_readings(w)
+        forms = set(cyr)
+        for c in cyr:
+            forms |= latin_forms(c.capitalize())
+        per_word.append(forms or {w})
+    combos = itertools.islice(itertools.product(*per_word), _MAX_FORMS * 4)
+    return {" ".join(c) for c in combos}
+
+
+def name_forms(name: str) -> set[str]:
+    """Generated spellings of `name` besides itself (unfiltered candidates)."""
+    forms = chinese_forms(name) | russian_forms(name)
+    original = fold_word(name)
+    return {f for f in forms if fold_word(f) != original}
