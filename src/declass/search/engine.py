@@ -98,11 +98,13 @@ def search(
     facets: Sequence[str] = (),
     snippets: bool = True,
     facet_size: int = 10,
+    include_restricted: bool = False,
 ) -> SearchResults:
     """Run a reader's query: a page of results with snippets, and facet counts.
 
     `facets` are selections like "country:RUS" or "decade:1950s" that narrow the
-    query. Raises QueryError (with the position) for a query that cannot be read.
+    query. Restricted or embargoed documents count only with `include_restricted`
+    (for staff). Raises QueryError (with the position) for a query that cannot be read.
     """
     if sort not in SORTS:
         raise QueryError(0, f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
@@ -125,6 +127,7 @@ def search(
             offset=(page - 1) * page_size,
             limit=page_size,
             facet_size=facet_size,
+            include_restricted=include_restricted,
         )
     )
     highlight = _highlight_terms(expression)

@@ -139,6 +139,8 @@ class SearchRequest:
     limit: int = 10
     facets: tuple[str, ...] = FACET_FIELDS
     facet_size: int = 10
+    # Restricted and still-embargoed documents are left out unless the caller may see them.
+    include_restricted: bool = False
     # Relative weights of the text fields in BM25 (title and headings above body).
     weights: tuple[tuple[str, float], ...] = (
         ("title", 10.0),

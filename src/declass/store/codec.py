@@ -83,12 +83,18 @@ def decode(kind: str, text: str) -> Record:
 
 
 def content_hash(record: Record) -> str:
-    """Hash of what the record says, ignoring where and when it was read.
+    """Hash of what the record says, ignoring where and when it was read."""
+    return serialise(record)[1]
 
-    Provenance is left out so that the same text read again, from a moved file
-    or in a later run, counts as unchanged.
+
+def serialise(record: Record) -> tuple[str, str]:
+    """The record's JSON and its content hash, from one walk over the record.
+
+    Provenance is left out of the hash so that the same text read again, from a
+    moved file or in a later run, counts as unchanged.
     """
     data = to_data(record)
+    full = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     data.pop("provenance", None)
     blob = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+    return full, hashlib.sha256(blob.encode("utf-8")).hexdigest()

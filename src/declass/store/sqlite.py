@@ -185,9 +185,9 @@ MIGRATIONS: list[tuple[int, str]] = [
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 
-def _pack(doc: Document) -> bytes:
+def _pack(body: str) -> bytes:
     # Versions are the bulk of the file; zlib level 1 halves it for little CPU.
-    return zlib.compress(codec.encode(doc).encode("utf-8"), 1)
+    return zlib.compress(body.encode("utf-8"), 1)
 
 
 def _unpack(body: bytes) -> Document:
@@ -302,22 +302,24 @@ class SQLiteStore(Store):
 
     # -- writes ------------------------------------------------------------------
     def put(self, record: Record, run_id: int | None = None) -> WriteOutcome:
-        digest = codec.content_hash(record)
+        body, digest = codec.serialise(record)
         with self._tx():
             if isinstance(record, Document):
-                return self._put_document(record, digest, run_id)
+                return self._put_document(record, digest, body, run_id)
             if isinstance(record, Authority):
-                return self._put_authority(record, digest, run_id)
+                return self._put_authority(record, digest, body, run_id)
             if isinstance(record, Event):
-                return self._put_event(record, digest, run_id)
-            return self._put_collection(record, digest)
+                return self._put_event(record, digest, body, run_id)
+            return self._put_collection(record, digest, body)
 
     def _existing_hash(self, table: str, record_id: str) -> str | None:
         row = self.db.execute(f"SELECT content_hash FROM {table} WHERE id=?", (record_id,))
         found = row.fetchone()
         return None if found is None else str(found[0])
 
-    def _put_document(self, doc: Document, digest: str, run_id: int | None) -> WriteOutcome:
+    def _put_document(
+        self, doc: Document, digest: str, body: str, run_id: int | None
+    ) -> WriteOutcome:
         row = self.db.execute(
             "SELECT content_hash, version FROM documents WHERE id=?", (doc.id,)
         ).fetchone()
@@ -362,7 +364,7 @@ class SQLiteStore(Store):
         self.db.execute(
             "INSERT INTO document_versions (doc_id, version, content_hash, body, run_id, source,"
             " created_at) VALUES (?,?,?,?,?,?,?)",
-            (doc.id, version, digest, _pack(doc), run_id, source, _now()),
+            (doc.id, version, digest, _pack(body), run_id, source, _now()),
         )
         self.db.executemany(
             "INSERT INTO document_participants VALUES (?,?,?,?,?,?)",
@@ -386,7 +388,9 @@ class SQLiteStore(Store):
         sqlite_search.put_document(self.db, doc)
         return WriteOutcome.ADDED if row is None else WriteOutcome.UPDATED
 
-    def _put_authority(self, a: Authority, digest: str, run_id: int | None) -> WriteOutcome:
+    def _put_authority(
+        self, a: Authority, digest: str, body: str, run_id: int | None
+    ) -> WriteOutcome:
         old = self._existing_hash("authorities", a.id)
         if old == digest:
             return WriteOutcome.UNCHANGED
@@ -403,7 +407,7 @@ class SQLiteStore(Store):
                 a.birth_year,
                 a.death_year,
                 digest,
-                codec.encode(a),
+                body,
                 run_id,
             ),
         )
@@ -420,7 +424,7 @@ class SQLiteStore(Store):
         )
         return WriteOutcome.ADDED if old is None else WriteOutcome.UPDATED
 
-    def _put_event(self, e: Event, digest: str, run_id: int | None) -> WriteOutcome:
+    def _put_event(self, e: Event, digest: str, body: str, run_id: int | None) -> WriteOutcome:
         old = self._existing_hash("events", e.id)
         if old == digest:
             return WriteOutcome.UNCHANGED
@@ -435,7 +439,7 @@ class SQLiteStore(Store):
                 e.date.earliest.isoformat() if e.date.earliest else None,
                 e.date.latest.isoformat() if e.date.latest else None,
                 digest,
-                codec.encode(e),
+                body,
                 run_id,
             ),
         )
@@ -451,7 +455,7 @@ class SQLiteStore(Store):
         )
         return WriteOutcome.ADDED if old is None else WriteOutcome.UPDATED
 
-    def _put_collection(self, c: Collection, digest: str) -> WriteOutcome:
+    def _put_collection(self, c: Collection, digest: str, body: str) -> WriteOutcome:
         old = self._existing_hash("collections", c.id)
         if old == digest:
             return WriteOutcome.UNCHANGED
@@ -459,7 +463,7 @@ class SQLiteStore(Store):
             "INSERT INTO collections (id, title, parent, content_hash, body) VALUES (?,?,?,?,?)"
             " ON CONFLICT(id) DO UPDATE SET title=excluded.title, parent=excluded.parent,"
             " content_hash=excluded.content_hash, body=excluded.body",
-            (c.id, c.title, c.parent, digest, codec.encode(c)),
+            (c.id, c.title, c.parent, digest, body),
         )
         return WriteOutcome.ADDED if old is None else WriteOutcome.UPDATED
 

@@ -14,6 +14,7 @@ import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from declass.errors import QueryError
@@ -105,6 +106,12 @@ class _Facts:
     country_codes: tuple[str, ...]
     people: tuple[str, ...]  # person_key of each
     collections: tuple[str, ...]
+    access: str = "public"
+    embargo_until: str = ""
+
+    def public_on(self, today: str) -> bool:
+        """Whether an anonymous reader may see the document on `today` (ISO date)."""
+        return self.access == "public" and (not self.embargo_until or self.embargo_until <= today)
 
 
 _HONORIFIC = re.compile(
@@ -178,9 +185,10 @@ class SQLiteSearch:
         facts: dict[int, _Facts] = {}
         for row in self.db.execute(
             "SELECT s.rowid, d.id, d.title, d.sort_date, d.date_start, d.date_end,"
-            " d.doc_type, d.language FROM search_docs s JOIN documents d ON d.id = s.doc_id"
+            " d.doc_type, d.language, d.access, d.embargo_until"
+            " FROM search_docs s JOIN documents d ON d.id = s.doc_id"
         ):
-            rowid, doc_id, title, sort_date, start, end, doc_type, language = row
+            rowid, doc_id, title, sort_date, start, end, doc_type, language, access, embargo = row
             year = (start or end or "")[:4]
             here = countries.get(rowid, [])
             facts[rowid] = _Facts(
@@ -198,6 +206,8 @@ class SQLiteSearch:
                 country_codes=tuple(code for code, _ in here),
                 people=tuple(people.get(rowid, ())),
                 collections=tuple(collections.get(rowid, ())),
+                access=access,
+                embargo_until=embargo or "",
             )
         return facts
 
@@ -211,6 +221,9 @@ class SQLiteSearch:
         except sqlite3.OperationalError as exc:
             # Only the size of a query can get here: every word is quoted.
             raise QueryError(0, f"the query is too large or complex to run ({exc})") from exc
+        if not request.include_restricted:
+            today = date.today().isoformat()
+            scores = {r: s for r, s in scores.items() if facts[r].public_on(today)}
         hits = self._page(scores, facts, request)
         facets = {
             name: self._facet(name, scores, facts, request.facet_size) for name in request.facets
