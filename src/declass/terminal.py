@@ -51,8 +51,9 @@ def document_view(doc: Document, version: int | None = None) -> RenderableType:
     for p in doc.participants:
         who = p.name + (f", {p.post}" if p.post else "")
         rows.append((p.role.value.capitalize(), who))
-    if doc.archival_reference and doc.archival_reference.text:
-        rows.append(("Archive", doc.archival_reference.text))
+    ref = doc.archival_reference
+    if ref and ref.text and ref.text != doc.source_note:
+        rows.append(("Archive", ref.text))
     if doc.source_note:
         rows.append(("Source", doc.source_note))
     if doc.provenance:
