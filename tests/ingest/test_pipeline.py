@@ -253,3 +253,32 @@ def test_kill_9_mid_ingest_leaves_a_sound_catalogue_that_a_new_run_completes(
     assert store.stats().documents == expected
     assert store.integrity_check() == "ok"
     store.close()
+
+
+def test_symlink_loop_in_a_folder_is_walked_once(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "good.xml").write_text(GOOD_TEI, encoding="utf-8")
+    (inbox / "loop").symlink_to(inbox, target_is_directory=True)
+    with archive_at(tmp_path) as archive:
+        result = archive.ingest([inbox])
+        assert len(archive.store.document_ids()) == 1
+    assert result.ok
+
+
+def test_oversized_tar_member_is_refused_by_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from declass.ingest import pipeline
+
+    monkeypatch.setattr(pipeline, "MAX_MEMBER_BYTES", 1000)
+    big = GOOD_TEI.replace("a letter", "a letter " + "word " * 400).encode()
+    (tmp_path / "pack.tgz").write_bytes(
+        _tarball({"big.xml": big, "small.xml": GOOD_TEI.replace("d1", "d9").encode()})
+    )
+    with archive_at(tmp_path) as archive:
+        result = archive.ingest([tmp_path / "pack.tgz"])
+        assert len(archive.store.document_ids()) == 1
+    (rejection,) = result.rejections
+    assert rejection.source.endswith("pack.tgz!big.xml")
+    assert "larger than" in rejection.reason

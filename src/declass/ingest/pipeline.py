@@ -21,6 +21,9 @@ from declass.ingest.source import Source
 from declass.model import Rejection
 from declass.store.base import Store, WriteOutcome
 
+# A tar member is read into memory whole; larger ones are refused, not swallowed.
+MAX_MEMBER_BYTES = 512 * 1024 * 1024
+
 # Files that describe a corpus rather than hold records of it.
 IGNORED = ("README*", "LICENSE*", "COPYING*", "SOURCE_COMMIT", "CHANGELOG*", "*.md", "*.odd")
 
@@ -36,6 +39,7 @@ class Progress:
     updated: int = 0
     unchanged: int = 0
     rejections: list[Rejection] = field(default_factory=list)
+    visited: set[Path] = field(default_factory=set, repr=False)
 
     @property
     def records(self) -> int:
@@ -128,6 +132,11 @@ def walk(
         yield source, reader
         return
     if path.is_dir():
+        # A symbolic link back up the tree must not walk forever.
+        here = path.resolve()
+        if here in progress.visited:
+            return
+        progress.visited.add(here)
         sidecars = registry.sidecars(path)
         for child in sorted(path.iterdir()):
             if child.name.startswith(".") or _ignored(child.name) or child in sidecars:
@@ -151,6 +160,14 @@ def _walk_tarball(
             for member in tar:
                 member_name = member.name
                 if not member.isfile() or _ignored(Path(member.name).name):
+                    continue
+                if member.size > MAX_MEMBER_BYTES:
+                    yield Rejection(
+                        f"{path}!{member.name}",
+                        "",
+                        f"member of {member.size:,} bytes is larger than the"
+                        f" {MAX_MEMBER_BYTES:,} bytes a single record may have",
+                    )
                     continue
                 handle = tar.extractfile(member)
                 data = handle.read() if handle else b""
