@@ -18,7 +18,7 @@ from pathlib import Path
 from declass.errors import IngestError
 from declass.ingest.registry import Reader, Registry
 from declass.ingest.source import Source
-from declass.model import Rejection
+from declass.model import Collection, Rejection
 from declass.store.base import Store, WriteOutcome
 
 # A tar member is read into memory whole; larger ones are refused, not swallowed.
@@ -81,6 +81,8 @@ def ingest(
         WriteOutcome.UNCHANGED: "unchanged",
     }
 
+    collections_seen: set[Collection] = set()
+
     def notify() -> None:
         if on_progress:
             on_progress(progress)
@@ -102,6 +104,12 @@ def ingest(
                     if isinstance(item, Rejection):
                         reject(item)
                         continue
+                    # Readers of many files announce their collection with each file;
+                    # count it once a run.
+                    if isinstance(item, Collection):
+                        if item in collections_seen:
+                            continue
+                        collections_seen.add(item)
                     outcome = store.put(item, run_id)
                     setattr(progress, outcomes[outcome], getattr(progress, outcomes[outcome]) + 1)
                     if progress.records % 200 == 0:
