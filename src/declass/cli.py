@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -27,7 +28,9 @@ from declass.terminal import document_view, stats_view
 EXIT_REJECTED = 3  # the run finished, but some inputs were rejected
 
 db_option = click.option(
-    "--db", envvar="DECLASS_DB", help="Archive database: a file path (default ./declass-data)."
+    "--db",
+    envvar="DECLASS_DB",
+    help="Archive database: a file path (default ./declass-data) or postgresql://URL.",
 )
 home_option = click.option(
     "--home", envvar="DECLASS_HOME", type=click.Path(path_type=Path), help="Data folder."
@@ -217,6 +220,128 @@ def search_command(
             click.echo(json.dumps(results_as_json(found), ensure_ascii=False, indent=2))
         else:
             Console().print(results_view(found))
+
+
+@cli.command()
+@db_option
+@home_option
+def migrate(db: str | None, home: Path | None) -> None:
+    """Bring the database schema up to date (SQLite or PostgreSQL)."""
+    from declass.store import open_store
+
+    config = Config.from_env(db=db, home=home)
+    store = open_store(config.db, migrate=False)
+    try:
+        before = store.schema_version()
+        after = store.migrate()
+    finally:
+        store.close()
+    change = f"v{before} → v{after}" if after != before else f"v{after}, already current"
+    click.echo(f"Schema of {_shown_db(config.db)}: {change}")
+
+
+@cli.command("export")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@db_option
+@home_option
+def export_command(path: Path, db: str | None, home: Path | None) -> None:
+    """Write the whole archive (every version, run and record) to PATH (.jsonl.gz)."""
+    from declass.store.transfer import export_archive
+
+    with _archive(db, home) as archive:
+        counts = export_archive(archive.store, path)
+    click.echo(f"Exported to {path}: {_counted(counts)}")
+
+
+@cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@db_option
+@home_option
+def import_command(path: Path, db: str | None, home: Path | None) -> None:
+    """Read an export (declass export) into a new, empty archive."""
+    from declass.store.transfer import import_archive
+
+    with _archive(db, home) as archive:
+        counts = import_archive(archive.store, path)
+        click.echo(f"Imported into {_shown_db(archive.config.db)}: {_counted(counts)}")
+
+
+def _counted(counts: Mapping[str, int]) -> str:
+    return ", ".join(f"{n:,} {kind}s" for kind, n in counts.items()) or "nothing"
+
+
+def _shown_db(db: str) -> str:
+    from declass.store.postgres import redact
+
+    return redact(db)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@db_option
+@home_option
+def serve(host: str, port: int, db: str | None, home: Path | None) -> None:
+    """Open the reading room: web pages and the JSON API, one process."""
+    import uvicorn
+
+    from declass.web import create_app
+
+    with _archive(db, home) as archive:
+        click.echo(f"Reading room at http://{host}:{port}/ (Ctrl-C to stop)")
+        uvicorn.run(create_app(archive), host=host, port=port, log_level="warning")
+
+
+@cli.command("parallels")
+@click.argument("article", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the parallels as JSON.")
+@click.option("--top", type=click.IntRange(min=1, max=50), default=10, show_default=True)
+@click.option("--mode", type=click.Choice(["hybrid", "fulltext", "semantic"]), default="hybrid")
+@click.option(
+    "--min-gap", type=int, default=10, show_default=True, help="Years before the article."
+)
+@db_option
+@home_option
+def parallels_command(
+    article: Path,
+    as_json: bool,
+    top: int,
+    mode: str,
+    min_gap: int,
+    db: str | None,
+    home: Path | None,
+) -> None:
+    """The archival record that echoes an article (text file or saved web page)."""
+    import json
+
+    from declass.article import read_article_file
+    from declass.embeddings import embed_archive, load_embedder
+    from declass.parallels import ParallelFinder, result_as_json
+
+    with _archive(db, home) as archive:
+        embedder = load_embedder() if mode != "fulltext" else None
+        if embedder is not None:
+            embed_archive(archive.store, embedder)  # only what is missing or stale
+        finder = ParallelFinder(archive.store, archive.config.home / "ann", embedder)
+        result = finder.find(read_article_file(article), top=top, mode=mode, min_gap_years=min_gap)
+        if as_json:
+            click.echo(json.dumps(result_as_json(result), ensure_ascii=False, indent=2))
+            return
+        for p in result.parallels:
+            e = p.explanation
+            click.echo(f"{p.rank}. {p.label}  [{e.gap_years} years before]")
+            for d in p.documents:
+                click.echo(f"     {d.doc_id}  {d.title}")
+            actors = ", ".join(
+                a.name if a.name == a.variant else f"{a.name} (as {a.variant})" for a in e.actors
+            )
+            click.echo(f"   actors: {actors}")
+            if e.themes:
+                click.echo(f"   themes: {', '.join(e.themes)}")
+            for pair in e.passages:
+                click.echo(f"   article: {pair.article.marked()[:300]}")
+                click.echo(f"   record:  {pair.record.marked()[:300]}  ({pair.similarity:.2f})")
+            click.echo("")
 
 
 @cli.group()

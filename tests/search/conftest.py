@@ -16,8 +16,8 @@ import pytest
 
 from declass.ingest.pipeline import ingest
 from declass.ingest.registry import default_registry
-from declass.store import open_store
 from declass.store.base import Store
+from tests.conftest import BACKENDS, open_backend
 
 SLICE_COUNTRIES = ("USA", "RUS", "CHN", "IND", "FRA")
 SLICE_EXTRA = (
@@ -57,16 +57,17 @@ def ungdc_slice(corpora: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
     return target
 
 
-@pytest.fixture(scope="session", params=["sqlite"])
+@pytest.fixture(scope="session", params=BACKENDS)
 def searchable(
     request: pytest.FixtureRequest, ungdc_slice: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Store]:
     """An archive holding the slice, once per backend (read-only for the tests)."""
-    store = open_store(tmp_path_factory.mktemp("search-archive") / "archive.sqlite3")
+    folder = tmp_path_factory.mktemp("search-archive")
+    store, discard = open_backend(request.param, folder, request)
     result = ingest(store, [ungdc_slice], default_registry())
     assert result.added > 300, result
     yield store
-    store.close()
+    discard()
 
 
 @pytest.fixture(scope="session")

@@ -46,6 +46,8 @@ class Token:
 
 def fold_word(word: str) -> str:
     """Case-folded, without accents or inner apostrophes ("P'ing" → "ping", "Yü" → "yu")."""
+    if word.isascii():  # the common case needs no Unicode decomposition
+        return word.casefold().replace("'", "").replace("`", "")
     decomposed = unicodedata.normalize("NFKD", word.casefold())
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return unicodedata.normalize("NFC", _APOSTROPHES.sub("", stripped))

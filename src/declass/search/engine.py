@@ -375,16 +375,18 @@ def best_passage(
     best: tuple[int, int, str, list[tuple[int, int]]] | None = None
     body = [b.text for t in doc.texts for b in t.blocks]
     for block in _passages(body, doc.title, probes):
-        low = fold_word(block)
-        if not any(p in low for p in probes):
-            continue
         found = [
             (t.start, t.end, t.term)
             for t in analysis.tokens(block)
             if t.term in whole or t.term.startswith(starts or ("\0",))
         ]
+        end = 0
         for i, (s, _, _) in enumerate(found):
-            window = [f for f in found[i:] if f[1] <= s + size]
+            # `end` only moves forward: the windows slide along the block.
+            end = max(end, i)
+            while end < len(found) and found[end][1] <= s + size:
+                end += 1
+            window = found[i:end]
             score = (len({f[2] for f in window}), len(window))
             if best is None or score > best[:2]:
                 best = (*score, block, [(f[0], f[1]) for f in window])

@@ -174,6 +174,29 @@ class SearchPage:
     facets: dict[str, tuple[FacetCount, ...]]
 
 
+# -- passage embeddings -------------------------------------------------------------
+# Vectors of a document's passages, one row per (model, document, passage), kept with
+# the catalogue so that the approximate index (declass.ann) can be rebuilt from them.
+
+
+@dataclass(frozen=True)
+class PassageVector:
+    """One passage of a document and its embedding by `model`.
+
+    `start`/`end` are character offsets into `Document.body`; `vector` is the
+    embedding as little-endian float32 bytes; `content_hash` identifies the body the
+    passage was cut from, so a changed document is embedded again.
+    """
+
+    doc_id: str
+    passage: int
+    start: int
+    end: int
+    model: str
+    content_hash: str
+    vector: bytes
+
+
 class Store(ABC):
     """Persists model records. Every write of one record is one transaction."""
 
@@ -216,6 +239,20 @@ class Store(ABC):
 
     @abstractmethod
     def versions(self, doc_id: str) -> list[Version]: ...
+
+    # -- moving a whole archive between backends (declass.store.transfer) ---------
+    @abstractmethod
+    def stored_versions(self, doc_id: str) -> list[tuple[Version, Document]]:
+        """Every stored version of a document with its record, oldest first."""
+
+    @abstractmethod
+    def restore_version(self, doc: Document, version: Version) -> None:
+        """Write one version exactly as exported (number, hash, run, time, source);
+        the highest number restored becomes the current version."""
+
+    @abstractmethod
+    def restore_run(self, run: IngestRun, rejections: Sequence[Rejection]) -> None:
+        """Recreate an ingest run under its own id, with its counts and rejections."""
 
     @abstractmethod
     def documents(
@@ -265,3 +302,21 @@ class Store(ABC):
     @abstractmethod
     def similar_terms(self, word: str, max_distance: int, limit: int = 5) -> list[str]:
         """Indexed words within `max_distance` edits of `word`, most frequent first."""
+
+    # -- passage embeddings ------------------------------------------------------
+    @abstractmethod
+    def put_passage_vectors(
+        self, model: str, doc_id: str, vectors: Sequence[PassageVector]
+    ) -> None:
+        """Replace every vector of `doc_id` under `model` with `vectors`, atomically."""
+
+    @abstractmethod
+    def passage_vectors(
+        self, model: str, doc_ids: Sequence[str] | None = None
+    ) -> Iterator[PassageVector]:
+        """The stored vectors of `model` (only those of `doc_ids` when given), ordered
+        by document id and passage."""
+
+    @abstractmethod
+    def embedded_documents(self, model: str) -> dict[str, str]:
+        """Document id → content hash of the body its vectors under `model` came from."""

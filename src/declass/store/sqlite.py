@@ -32,6 +32,7 @@ from declass.store import codec, sqlite_search
 from declass.store.base import (
     ArchiveStats,
     IngestRun,
+    PassageVector,
     SearchPage,
     SearchRequest,
     Store,
@@ -180,6 +181,21 @@ MIGRATIONS: list[tuple[int, str]] = [
         """,
     ),
     (2, sqlite_search.MIGRATION),
+    (
+        3,
+        """
+        CREATE TABLE passage_vectors (
+            model TEXT NOT NULL,
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            passage INTEGER NOT NULL,
+            start INTEGER NOT NULL,
+            end_ INTEGER NOT NULL,
+            content_hash TEXT NOT NULL,
+            vector BLOB NOT NULL,
+            PRIMARY KEY (model, doc_id, passage)
+        )
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
@@ -291,6 +307,26 @@ class SQLiteStore(Store):
                 (run_id, rejection.source, rejection.position, rejection.reason),
             )
 
+    def restore_run(self, run: IngestRun, rejections: Sequence[Rejection]) -> None:
+        with self._tx():
+            self.db.execute(
+                "INSERT INTO ingest_runs (id, started_at, finished_at, sources, added, updated,"
+                " unchanged) VALUES (?,?,?,?,?,?,?)",
+                (
+                    run.id,
+                    run.started_at,
+                    run.finished_at,
+                    json.dumps(list(run.sources)),
+                    run.added,
+                    run.updated,
+                    run.unchanged,
+                ),
+            )
+            self.db.executemany(
+                "INSERT INTO rejections (run_id, source, position, reason) VALUES (?, ?, ?, ?)",
+                [(run.id, r.source, r.position, r.reason) for r in rejections],
+            )
+
     def rejections(self, run_id: int | None = None) -> list[Rejection]:
         sql = "SELECT source, position, reason FROM rejections"
         rows = (
@@ -326,6 +362,20 @@ class SQLiteStore(Store):
         if row is not None and row["content_hash"] == digest:
             return WriteOutcome.UNCHANGED
         version = 1 if row is None else row["version"] + 1
+        self._write_current(doc, digest, version, exists=row is not None)
+        source = doc.provenance.source if doc.provenance else ""
+        self._insert_version(doc.id, Version(version, digest, run_id, _now(), source), body)
+        return WriteOutcome.ADDED if row is None else WriteOutcome.UPDATED
+
+    def _insert_version(self, doc_id: str, v: Version, body: str) -> None:
+        self.db.execute(
+            "INSERT INTO document_versions (doc_id, version, content_hash, body, run_id, source,"
+            " created_at) VALUES (?,?,?,?,?,?,?)",
+            (doc_id, v.number, v.content_hash, _pack(body), v.ingest_run, v.source, v.created_at),
+        )
+
+    def _write_current(self, doc: Document, digest: str, version: int, exists: bool) -> None:
+        """Make `doc` the current version: its row, narrow tables and index entry."""
         source = doc.provenance.source if doc.provenance else ""
         d = doc.date
         values = (
@@ -345,7 +395,7 @@ class SQLiteStore(Store):
             digest,
             version,
         )
-        if row is None:
+        if not exists:
             self.db.execute(
                 "INSERT INTO documents (title, doc_type, date_start, date_end, date_precision,"
                 " sort_date, place, language, series, sequence, access, embargo_until, source,"
@@ -361,11 +411,6 @@ class SQLiteStore(Store):
             )
             for table in ("participants", "countries", "collections", "texts"):
                 self.db.execute(f"DELETE FROM document_{table} WHERE doc_id=?", (doc.id,))
-        self.db.execute(
-            "INSERT INTO document_versions (doc_id, version, content_hash, body, run_id, source,"
-            " created_at) VALUES (?,?,?,?,?,?,?)",
-            (doc.id, version, digest, _pack(body), run_id, source, _now()),
-        )
         self.db.executemany(
             "INSERT INTO document_participants VALUES (?,?,?,?,?,?)",
             [
@@ -386,7 +431,13 @@ class SQLiteStore(Store):
             [(doc.id, i, t.language, t.role.value, t.plain) for i, t in enumerate(doc.texts)],
         )
         sqlite_search.put_document(self.db, doc)
-        return WriteOutcome.ADDED if row is None else WriteOutcome.UPDATED
+
+    def restore_version(self, doc: Document, version: Version) -> None:
+        with self._tx():
+            row = self.db.execute("SELECT version FROM documents WHERE id=?", (doc.id,)).fetchone()
+            if row is None or version.number > row[0]:
+                self._write_current(doc, version.content_hash, version.number, row is not None)
+            self._insert_version(doc.id, version, codec.encode(doc))
 
     def _put_authority(
         self, a: Authority, digest: str, body: str, run_id: int | None
@@ -494,6 +545,16 @@ class SQLiteStore(Store):
         if not rows:
             raise NotFound(f"no document {doc_id!r}")
         return [Version(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+
+    def stored_versions(self, doc_id: str) -> list[tuple[Version, Document]]:
+        rows = self.db.execute(
+            "SELECT version, content_hash, run_id, created_at, source, body"
+            " FROM document_versions WHERE doc_id=? ORDER BY version",
+            (doc_id,),
+        ).fetchall()
+        if not rows:
+            raise NotFound(f"no document {doc_id!r}")
+        return [(Version(r[0], r[1], r[2], r[3], r[4]), _unpack(r[5])) for r in rows]
 
     def documents(
         self, collection: str | None = None, series: str | None = None
@@ -620,6 +681,50 @@ class SQLiteStore(Store):
 
     def similar_terms(self, word: str, max_distance: int, limit: int = 5) -> list[str]:
         return self._search.similar_terms(word, max_distance, limit)
+
+    # -- passage embeddings ------------------------------------------------------
+    def put_passage_vectors(
+        self, model: str, doc_id: str, vectors: Sequence[PassageVector]
+    ) -> None:
+        with self._tx():
+            self.db.execute(
+                "DELETE FROM passage_vectors WHERE model=? AND doc_id=?", (model, doc_id)
+            )
+            self.db.executemany(
+                "INSERT INTO passage_vectors"
+                " (model, doc_id, passage, start, end_, content_hash, vector)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (model, doc_id, v.passage, v.start, v.end, v.content_hash, v.vector)
+                    for v in vectors
+                ],
+            )
+
+    def passage_vectors(
+        self, model: str, doc_ids: Sequence[str] | None = None
+    ) -> Iterator[PassageVector]:
+        sql = (
+            "SELECT doc_id, passage, start, end_, content_hash, vector FROM passage_vectors"
+            " WHERE model=?"
+        )
+        chunks: list[Sequence[str] | None] = [None]
+        if doc_ids is not None:
+            ids = sorted(set(doc_ids))
+            chunks = [ids[i : i + 500] for i in range(0, len(ids), 500)]
+        for chunk in chunks:
+            args: list[Any] = [model]
+            query = sql
+            if chunk is not None:
+                query += f" AND doc_id IN ({','.join('?' * len(chunk))})"
+                args += list(chunk)
+            for r in self.db.execute(query + " ORDER BY doc_id, passage", args):
+                yield PassageVector(r[0], r[1], r[2], r[3], model, r[4], bytes(r[5]))
+
+    def embedded_documents(self, model: str) -> dict[str, str]:
+        rows = self.db.execute(
+            "SELECT DISTINCT doc_id, content_hash FROM passage_vectors WHERE model=?", (model,)
+        )
+        return {r[0]: r[1] for r in rows}
 
     def integrity_check(self) -> str:
         return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])

@@ -1,0 +1,215 @@
+"""How declass grows: ingest rate and search latency on SQLite and PostgreSQL.
+
+Records are UNGDC speeches split into paragraphs (one document each, with the
+speech's country and year), so 100k or 1M records are real text; past the corpus's
+end the paragraphs are read again under new ids. Each backend gets the same records
+through `Store.put` (one transaction each), then runs a fixed mix of queries through
+the search engine (with every facet, snippets off): p50/p95 over the mix. PostgreSQL
+is a throwaway cluster on loopback (durable: fsync on, synchronous_commit off, which
+matches SQLite's WAL with synchronous=NORMAL) unless --pg-url names a server.
+
+    .venv/bin/python bench/scale.py [--sizes 100000,1000000] [--backends sqlite,postgresql]
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import re
+import shutil
+import statistics
+import sys
+import tarfile
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from declass.model import (  # noqa: E402
+    Block,
+    BlockKind,
+    CountryRef,
+    Document,
+    DocumentType,
+    HistoricalDate,
+    Text,
+    TextRole,
+)
+from declass.search.engine import search  # noqa: E402
+from declass.store import open_store  # noqa: E402
+from declass.store.base import Store  # noqa: E402
+
+TARBALL = ROOT.parent / "shared" / "corpora" / "ungdc" / "UNGDC_1946-2022.tgz"
+_NAME = re.compile(r"([A-Z]{3})_(\d+)_(\d{4})\.txt$")
+
+QUERIES = [
+    *[
+        "peace",
+        "war",
+        "nuclear",
+        "disarmament",
+        "apartheid",
+        "colonialism",
+        "sovereignty",
+        "development",
+        "terrorism",
+        "refugees",
+        "climate",
+        "Palestine",
+        "Korea",
+        "Vietnam",
+        "Cuba",
+        "Namibia",
+    ],
+    "nuclear weapons",
+    "human rights",
+    "economic development",
+    "Security Council reform",
+    '"peaceful coexistence"',
+    '"arms race"',
+    '"new international economic order"',
+    "peace country:RUS",
+    "development country:IND",
+    "disarmament date:1960..1969",
+    "apartheid date:1980..1989",
+    "independence decade:1960s",
+    "nuclear NOT weapons",
+    "Korea OR Vietnam",
+    "title:Cuba",
+    "decoloniz*",
+]
+
+
+def paragraphs(tarball: Path) -> Iterator[Document]:
+    """Documents of at least 80 characters, one per paragraph of each speech, forever."""
+    generation = 0
+    while True:
+        suffix = f":r{generation}" if generation else ""
+        with tarfile.open(tarball) as tar:
+            for member in tar:
+                found = _NAME.search(PurePosixPath(member.name).name)
+                if not member.isfile() or not found:
+                    continue
+                raw = tar.extractfile(member)
+                if raw is None:
+                    continue
+                code, session, year = found.groups()
+                text = raw.read().decode("utf-8-sig", errors="replace")
+                paras = [p.strip() for p in re.split(r"\n\s*\n|\n(?=\s)", text)]
+                for i, para in enumerate(p for p in paras if len(p) >= 80):
+                    yield Document(
+                        id=f"scale:{code}_{session}_{year}:{i}{suffix}",
+                        title=f"{code} {year}, paragraph {i + 1}",
+                        doc_type=DocumentType.SPEECH,
+                        texts=(Text("en", TextRole.ORIGINAL, (Block(BlockKind.PARAGRAPH, para),)),),
+                        date=HistoricalDate.parse(year),
+                        countries=(CountryRef(code, code),),
+                    )
+        generation += 1
+
+
+@dataclass
+class Measure:
+    backend: str
+    size: int
+    ingest_seconds: float
+    p50_ms: float
+    p95_ms: float
+
+    @property
+    def rate(self) -> float:
+        return self.size / self.ingest_seconds
+
+
+def measure(backend: str, size: int, open_empty: Callable[[], Store], tarball: Path) -> Measure:
+    records = list(itertools.islice(paragraphs(tarball), size))  # read before the clock
+    store = open_empty()
+    try:
+        started = time.perf_counter()
+        for n, doc in enumerate(records, 1):
+            store.put(doc)
+            if n % 20000 == 0:
+                rate = n / (time.perf_counter() - started)
+                print(f"  {backend} {n:,}/{size:,} ({rate:,.0f}/s)", file=sys.stderr)
+        del records
+        ingest_seconds = time.perf_counter() - started
+        for q in QUERIES:  # warm caches once; then time every query of the mix
+            search(store, q, snippets=False)
+        times = []
+        for q in QUERIES * 2:
+            t = time.perf_counter()
+            search(store, q, snippets=False)
+            times.append((time.perf_counter() - t) * 1000)
+        cuts = statistics.quantiles(times, n=20)
+        return Measure(backend, size, ingest_seconds, statistics.median(times), cuts[18])
+    finally:
+        store.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="100000,1000000", help="Record counts: 10000,100000")
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--tarball", type=Path, default=TARBALL)
+    parser.add_argument("--pg-url", help="A PostgreSQL server to use (a database per size)")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    backends = args.backends.split(",")
+    work = Path(tempfile.mkdtemp(prefix="declass-scale-"))
+    cluster = None
+    server = args.pg_url
+    if "postgresql" in backends and server is None:
+        from tests.pgcluster import Cluster
+
+        cluster = Cluster.create("declass-scale-pg")
+        cluster.start(fsync="on", full_page_writes="on", synchronous_commit="off")
+        server = cluster.url()
+    results: list[Measure] = []
+    try:
+        for backend in backends:
+            for size in sizes:
+
+                def open_empty(backend: str = backend, size: int = size) -> Store:
+                    if backend == "sqlite":
+                        return open_store(work / f"scale-{size}.sqlite3")
+                    import psycopg
+
+                    assert server is not None
+                    name = f"declass_scale_{size}"
+                    with psycopg.connect(server, autocommit=True) as admin:
+                        admin.execute(f"DROP DATABASE IF EXISTS {name}")
+                        admin.execute(f"CREATE DATABASE {name}")
+                    return open_store(urlunsplit(urlsplit(server)._replace(path="/" + name)))
+
+                print(f"{backend}: {size:,} records ...", file=sys.stderr)
+                results.append(measure(backend, size, open_empty, args.tarball))
+    finally:
+        if cluster is not None:
+            cluster.destroy()
+        shutil.rmtree(work, ignore_errors=True)
+    print_table(results, sizes)
+
+
+def print_table(results: list[Measure], sizes: list[int]) -> None:
+    print(f"{'backend':<11} {'records':>9} {'ingest/s':>9} {'p50 ms':>8} {'p95 ms':>8}")
+    for m in results:
+        print(f"{m.backend:<11} {m.size:>9,} {m.rate:>9,.0f} {m.p50_ms:>8.1f} {m.p95_ms:>8.1f}")
+    if len(sizes) > 1:
+        small, large = sizes[0], sizes[-1]
+        print(f"\ngrowth {small:,} → {large:,} records ({large / small:.0f}× the records):")
+        for backend in dict.fromkeys(m.backend for m in results):
+            a = next(m for m in results if m.backend == backend and m.size == small)
+            b = next(m for m in results if m.backend == backend and m.size == large)
+            print(
+                f"  {backend:<11} ingest rate ×{b.rate / a.rate:.2f}"
+                f"   p50 ×{b.p50_ms / a.p50_ms:.2f}   p95 ×{b.p95_ms / a.p95_ms:.2f}"
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,332 @@
+"""The PostgreSQL search index: a weighted tsvector with GIN, facets in SQL.
+
+The words are those of `declass.search.analysis` (folded, stemmed by script, Chinese
+segmented), the same the engine puts in every query: so the index and the query meet
+exactly as on SQLite. They go into the tsvector as written, with positions and one
+weight class per field (A title, B headings, C people, D body and notes), and every
+query term goes into a tsquery literal as a quoted lexeme: nothing a reader types is
+ever read by PostgreSQL's parser. Ranking is `ts_rank` with the request's field weights.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from declass.errors import QueryError
+from declass.model import Document
+from declass.names import fold
+from declass.store.base import (
+    AllOf,
+    AnyOf,
+    DateFilter,
+    Excluding,
+    FacetCount,
+    FieldFilter,
+    IndexExpression,
+    IndexHit,
+    MatchAll,
+    SearchPage,
+    SearchRequest,
+    TermMatch,
+)
+from declass.store.sqlite_search import _NAMED_ROLES, index_columns, person_key
+
+MIGRATION = """
+    CREATE TABLE search_docs (
+        doc_id text COLLATE "C" PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+        tsv tsvector NOT NULL,
+        title text NOT NULL,
+        sort_date text COLLATE "C" NOT NULL,
+        date_start text COLLATE "C" NOT NULL,
+        date_end text COLLATE "C" NOT NULL,
+        doc_type text COLLATE "C" NOT NULL,
+        language text COLLATE "C" NOT NULL,
+        source text COLLATE "C" NOT NULL,
+        year text COLLATE "C" NOT NULL,
+        decade text COLLATE "C" NOT NULL,
+        country_codes text[] COLLATE "C" NOT NULL,
+        country_keys text[] COLLATE "C" NOT NULL,
+        people text[] COLLATE "C" NOT NULL,
+        people_names text[] COLLATE "C" NOT NULL,
+        collections text[] COLLATE "C" NOT NULL,
+        collection_keys text[] COLLATE "C" NOT NULL,
+        access text COLLATE "C" NOT NULL,
+        embargo_until text COLLATE "C" NOT NULL
+    );
+    CREATE INDEX search_docs_tsv ON search_docs USING gin (tsv);
+    CREATE INDEX search_docs_countries ON search_docs USING gin (country_keys);
+    CREATE INDEX search_docs_people ON search_docs USING gin (people);
+    CREATE INDEX search_docs_collections ON search_docs USING gin (collection_keys);
+    CREATE INDEX search_docs_sort ON search_docs (sort_date, doc_id);
+    CREATE INDEX search_docs_dates ON search_docs (date_start, date_end);
+    CREATE TABLE search_vocabulary (
+        term text COLLATE "C" PRIMARY KEY,
+        docs integer NOT NULL
+    );
+"""
+
+# Weight class of each text field; D holds body and notes (four classes, five fields).
+FIELD_CLASS = {"title": "A", "heading": "B", "people": "C", "note": "D", "body": "D"}
+MAX_POSITION = 16383  # PostgreSQL's limit; later words share the last position
+MAX_POSITIONS_PER_WORD = 255
+MAX_LEXEME_BYTES = 2046
+FACET_COLUMNS = {
+    "type": ("doc_type", False),
+    "country": ("country_codes", True),
+    "person": ("people", True),
+    "decade": ("decade", False),
+    "year": ("year", False),
+    "collection": ("collections", True),
+    "language": ("language", False),
+    "source": ("source", False),
+}
+_SORT_DATE = "(CASE WHEN sort_date = '' THEN '9999' ELSE sort_date END)"
+
+
+def clean(text: str) -> str:
+    """PostgreSQL text cannot hold NUL characters."""
+    return text.replace("\x00", "")
+
+
+def _lexeme(term: str) -> str:
+    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _usable(term: str) -> bool:
+    return 0 < len(term.encode("utf-8")) <= MAX_LEXEME_BYTES and "\x00" not in term
+
+
+@dataclass
+class IndexRow:
+    """What search_docs holds for one document, and its vocabulary."""
+
+    tsvector: str
+    terms: set[str]
+    values: dict[str, Any]
+
+
+def index_row(doc: Document) -> IndexRow:
+    """The index entry of `doc`: tsvector literal, facts for filters and facets."""
+    title, heading, body, note, people = index_columns(doc)
+    positions: dict[str, list[str]] = {}
+    at = 1
+    # Body last: a very long text runs into the position limit, not the short fields.
+    for weight, text in (("A", title), ("B", heading), ("C", people), ("D", note), ("D", body)):
+        for term in text.split():
+            if _usable(term):
+                spots = positions.setdefault(term, [])
+                if len(spots) < MAX_POSITIONS_PER_WORD:
+                    spots.append(f"{min(at, MAX_POSITION)}{weight}")
+            at += 1
+        at += 2  # a gap, so that no phrase runs from one field into the next
+    tsvector = " ".join(f"{_lexeme(t)}:{','.join(p)}" for t, p in positions.items())
+    d = doc.date
+    start = d.earliest.isoformat() if d and d.earliest else ""
+    end = d.latest.isoformat() if d and d.latest else ""
+    year = (start or end)[:4]
+    named = [p.name for p in doc.participants if p.role.value in _NAMED_ROLES]
+    codes = list(dict.fromkeys(c.code for c in doc.countries))
+    keys = {c.code.casefold() for c in doc.countries} | {fold(c.name) for c in doc.countries}
+    values = {
+        "title": clean(doc.title),
+        "sort_date": d.sort_key() if d else "",
+        "date_start": start,
+        "date_end": end or "9999-12-31",
+        "doc_type": doc.doc_type.value,
+        "language": clean(doc.language),
+        "source": clean(doc.id.split(":", 1)[0]),
+        "year": year,
+        "decade": f"{year[:3]}0s" if year else "",
+        "country_codes": [clean(c) for c in codes],
+        "country_keys": sorted(clean(k) for k in keys),
+        "people": [clean(person_key(n)) for n in named],
+        "people_names": [clean(n) for n in named],
+        "collections": [clean(c) for c in dict.fromkeys(doc.collections)],
+        "collection_keys": sorted({clean(c.casefold()) for c in doc.collections}),
+        "access": doc.access.value,
+        "embargo_until": doc.embargo_until.isoformat() if doc.embargo_until else "",
+    }
+    return IndexRow(tsvector, set(positions), values)
+
+
+@dataclass
+class _Compiled:
+    """An expression as SQL over search_docs, with its parameters and ranking terms."""
+
+    params: list[Any] = field(default_factory=list)
+    ranked: list[str] = field(default_factory=list)  # tsquery literals that score
+
+
+def _tsquery(match: TermMatch) -> str | None:
+    words = [w for w in match.words if w]
+    if not words or not all(_usable(w) for w in words):
+        return None
+    classes = "".join(sorted({FIELD_CLASS[f] for f in match.fields if f in FIELD_CLASS}))
+    parts = [_lexeme(w) + (":" + classes if classes else "") for w in words]
+    if match.prefix:
+        parts[-1] = _lexeme(words[-1]) + ":*" + classes
+    return " <-> ".join(parts)
+
+
+def _predicate(e: IndexExpression, out: _Compiled, scoring: bool = True) -> str:
+    if isinstance(e, MatchAll):
+        return "TRUE"
+    if isinstance(e, TermMatch):
+        query = _tsquery(e)
+        if query is None:
+            return "FALSE"
+        if scoring:
+            out.ranked.append(query)
+        out.params.append(query)
+        return "tsv @@ %s::tsquery"
+    if isinstance(e, AllOf | AnyOf):
+        if not e.parts:
+            return "TRUE" if isinstance(e, AllOf) else "FALSE"
+        joiner = " AND " if isinstance(e, AllOf) else " OR "
+        return "(" + joiner.join(_predicate(p, out, scoring) for p in e.parts) + ")"
+    if isinstance(e, Excluding):
+        return "NOT " + _predicate(e.part, out, scoring=False)
+    if isinstance(e, DateFilter):
+        out.params += [e.latest or "9999-12-31", e.earliest or ""]
+        return "((date_start <> '' OR sort_date <> '') AND date_start <= %s AND date_end >= %s)"
+    if isinstance(e, FieldFilter):
+        return _field_filter(e, out)
+    raise TypeError(f"not an index expression: {e!r}")
+
+
+def _field_filter(e: FieldFilter, out: _Compiled) -> str:
+    values = [clean(v) for v in e.values]
+    lowered = sorted({v.casefold() for v in values})
+    if e.field == "country":
+        out.params.append(sorted(set(lowered) | {fold(v) for v in values}))
+        return "country_keys && %s::text[]"
+    if e.field == "person":
+        out.params.append(sorted({person_key(v) for v in values}))
+        return "people && %s::text[]"
+    if e.field == "collection":
+        out.params.append(lowered)
+        return "collection_keys && %s::text[]"
+    if e.field == "type":
+        out.params.append(sorted({fold(v).replace(" ", "-") for v in values}))
+        return "doc_type = ANY(%s::text[])"
+    if e.field == "decade":
+        out.params.append(sorted({v if v.endswith("s") else v + "s" for v in lowered}))
+        return "decade = ANY(%s::text[])"
+    if e.field in ("year", "language", "source"):
+        out.params.append(lowered)
+        return f"lower({e.field}) = ANY(%s::text[])"
+    raise QueryError(0, f"cannot filter on {e.field!r}")
+
+
+def class_weights(request: SearchRequest) -> list[float]:
+    """ts_rank's weights, in its order {D, C, B, A}, scaled into (0, 1]."""
+    given = dict(request.weights)
+    raw = [
+        given.get("body", 1.0),
+        given.get("people", 1.0),
+        given.get("heading", 1.0),
+        given.get("title", 1.0),
+    ]
+    top = max(max(raw), 1e-9)
+    return [max(w / top, 0.0) for w in raw]
+
+
+def search_sql(request: SearchRequest) -> tuple[str, list[Any]]:
+    """One statement: matches, the page, the total and every facet, in one round trip."""
+    compiled = _Compiled()
+    where = _predicate(request.expression, compiled)
+    if not request.include_restricted:
+        # An anonymous reader sees public documents whose embargo (if any) has passed.
+        where = f"({where}) AND access = 'public' AND (embargo_until = '' OR embargo_until <= %s)"
+        compiled.params.append(date.today().isoformat())
+    params: list[Any] = []
+    if compiled.ranked:
+        score = "ts_rank(%s::real[], tsv, %s::tsquery)"
+        params += [class_weights(request), " | ".join(f"({q})" for q in compiled.ranked)]
+    else:
+        score = "0::real"
+    params += compiled.params
+    order = (
+        f"{_SORT_DATE}, doc_id" if request.sort == "date" else f"score DESC, {_SORT_DATE}, doc_id"
+    )
+    selects = [
+        "(SELECT count(*) FROM m) AS total",
+        "(SELECT coalesce(json_agg(json_build_array(doc_id, score, title, sort_date)), '[]')"
+        f" FROM (SELECT * FROM m ORDER BY {order} LIMIT %s OFFSET %s) page) AS hits",
+    ]
+    params += [max(request.limit, 0), max(request.offset, 0)]
+    for name in request.facets:
+        column, is_array = FACET_COLUMNS[name]
+        source = f"m, unnest(m.{column}) AS v" if is_array else f"(SELECT {column} AS v FROM m) x"
+        selects.append(
+            "(SELECT coalesce(json_agg(json_build_array(v, n)), '[]') FROM"
+            f" (SELECT v, count(*) AS n FROM {source} WHERE v <> '' GROUP BY v"
+            " ORDER BY n DESC, v LIMIT %s) f)"
+        )
+        params.append(max(request.facet_size, 0))
+    facts = sorted({c for c, _ in FACET_COLUMNS.values()})
+    columns = ", ".join(["doc_id", "title", "sort_date", f"{score} AS score", *facts])
+    sql = (
+        f"WITH m AS MATERIALIZED (SELECT {columns} FROM search_docs WHERE {where})"
+        f" SELECT {', '.join(selects)}"
+    )
+    return sql, params
+
+
+def read_page(row: Sequence[Any], request: SearchRequest) -> tuple[SearchPage, list[str]]:
+    """The SearchPage of search_sql's row, and the person keys whose names to look up."""
+    total, hits = int(row[0]), row[1]
+    facets: dict[str, tuple[FacetCount, ...]] = {}
+    for name, counted in zip(request.facets, row[2:], strict=True):
+        facets[name] = tuple(FacetCount(str(v), int(n)) for v, n in counted)
+    page = SearchPage(
+        total=total,
+        hits=tuple(IndexHit(str(d), float(s), str(t), str(sd)) for d, s, t, sd in hits),
+        facets=facets,
+    )
+    return page, [f.value for f in facets.get("person", ())]
+
+
+PEOPLE_NAMES_SQL = (
+    "SELECT k, n, count(*) FROM search_docs, unnest(people, people_names) AS u(k, n)"
+    " WHERE people && %s::text[] AND k = ANY(%s::text[]) GROUP BY k, n"
+)
+
+
+def display_names(rows: Sequence[Sequence[Any]]) -> dict[str, str]:
+    """Each person key's spelling most documents use, preferring mixed case (as SQLite)."""
+    shown: dict[str, Counter[str]] = {}
+    for key, name, n in rows:
+        shown.setdefault(str(key), Counter())[str(name)] += int(n)
+    return {
+        key: max(forms.items(), key=lambda kv: (kv[0] != kv[0].upper(), kv[1], kv[0]))[0]
+        for key, forms in shown.items()
+    }
+
+
+def similar(
+    word: str, max_distance: int, limit: int, vocabulary: Sequence[tuple[str, int]]
+) -> list[str]:
+    """Words of `vocabulary` (term, documents) nearest `word`, as SQLite's index does."""
+    from rapidfuzz.distance import Levenshtein
+
+    scored: list[tuple[int, int, str]] = []
+    for term, docs in vocabulary:
+        if len(term) > len(word) + max_distance or term == word:
+            continue
+        distance = Levenshtein.distance(word, term, score_cutoff=max_distance + 1)
+        # Indexed words are stems: a typed word is also compared by its start.
+        if len(term) >= 5 and 0 < len(word) - len(term) <= 4 and word.startswith(term):
+            distance = min(distance, 1)
+        if distance <= max_distance:
+            scored.append((distance, -docs, term))
+    best = min((d for d, _, _ in scored), default=0)
+    return [t for d, _, t in sorted(scored) if d == best][:limit]
+
+
+def like_prefix(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
