@@ -71,6 +71,18 @@ class HistoricalDate:
         known = self.earliest or self.latest
         return known.year if known else None
 
+    def display(self) -> str:
+        """The date at the precision the source gives: "1969", "December 1949",
+        "1949-12-16", or "1949-12-16 .. 1950-02-14" for a range."""
+        lo, hi = self.earliest, self.latest
+        if self.precision is DatePrecision.YEAR and lo:
+            return str(lo.year)
+        if self.precision is DatePrecision.MONTH and lo:
+            return lo.strftime("%B %Y")
+        if lo and hi and lo == hi:
+            return lo.isoformat()
+        return f"{lo.isoformat() if lo else 'not before ?'} .. {hi.isoformat() if hi else '?'}"
+
     def sort_key(self) -> str:
         d = self.earliest or self.latest
         return d.isoformat() if d else ""

@@ -17,15 +17,7 @@ def format_date(d: HistoricalDate | None) -> str:
     """A date as a reader would say it, with its precision ("1969", "c. 1949-12-16..1950-02-14")."""
     if d is None:
         return "undated"
-    lo, hi = d.earliest, d.latest
-    if d.precision.value == "year" and lo:
-        text = str(lo.year)
-    elif d.precision.value == "month" and lo:
-        text = lo.strftime("%B %Y")
-    elif lo and hi and lo == hi:
-        text = lo.isoformat()
-    else:
-        text = f"{lo.isoformat() if lo else 'not before ?'} .. {hi.isoformat() if hi else '?'}"
+    text = d.display()
     if d.label and d.label != text:
         text += f"  ({d.label})"
     return text

@@ -26,6 +26,7 @@ from declass.store.base import (
     FacetCount,
     FieldFilter,
     IndexExpression,
+    IndexHit,
     MatchAll,
     SearchRequest,
     Store,
@@ -62,6 +63,7 @@ class Result:
     date: str
     score: float
     snippet: Snippet | None
+    date_label: str = ""  # the date at its stated precision, when the document was read
 
 
 @dataclass(frozen=True)
@@ -131,16 +133,7 @@ def search(
         )
     )
     highlight = _highlight_terms(expression)
-    results = tuple(
-        Result(
-            hit.doc_id,
-            hit.title,
-            hit.sort_date,
-            hit.score,
-            best_passage(store.document(hit.doc_id), highlight) if snippets else None,
-        )
-        for hit in found.hits
-    )
+    results = tuple(_result(store, hit, highlight, snippets) for hit in found.hits)
     return SearchResults(
         query=text,
         total=found.total,
@@ -153,6 +146,18 @@ def search(
         corrections=tuple(planner.corrections),
         expanded=expand,
         selected_facets=selected,
+    )
+
+
+def _result(
+    store: Store, hit: IndexHit, highlight: tuple[frozenset[str], tuple[str, ...]], snippets: bool
+) -> Result:
+    if not snippets:
+        return Result(hit.doc_id, hit.title, hit.sort_date, hit.score, None)
+    doc = store.document(hit.doc_id)
+    label = doc.date.display() if doc.date else ""
+    return Result(
+        hit.doc_id, hit.title, hit.sort_date, hit.score, best_passage(doc, highlight), label
     )
 
 

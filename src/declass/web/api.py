@@ -147,7 +147,8 @@ _HIT = {
     "properties": {
         "id": {"type": "string"},
         "title": {"type": "string"},
-        "date": {"type": "string"},
+        "date": {"type": "string", "description": "ISO date the document sorts by"},
+        "date_label": {"type": "string", "description": "the date at its stated precision"},
         "href": {"type": "string"},
     },
 }

@@ -202,6 +202,7 @@ class ReadingRoom:
                     "id": r.doc_id,
                     "title": r.title,
                     "date": r.date,
+                    "date_label": r.date_label or r.date,
                     "href": document_path(r.doc_id),
                     "snippet": r.snippet.text if r.snippet else "",
                     "highlights": [list(h) for h in r.snippet.highlights] if r.snippet else [],
