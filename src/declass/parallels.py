@@ -31,7 +31,7 @@ from declass.embeddings import MODEL_NAME, Embedder, as_array, split_passages
 from declass.errors import NotFound, QueryError
 from declass.model import AccessLevel, AuthorityKind, Document
 from declass.search import analysis, variants
-from declass.search.engine import search
+from declass.search.engine import Snippet, search
 from declass.store.base import Store
 
 MODES = ("hybrid", "fulltext", "semantic")
@@ -509,18 +509,8 @@ def _facet(e: _Episode) -> tuple[str, int]:
 
 
 # -- explanations -----------------------------------------------------------------
-@dataclass(frozen=True)
-class HighlightedText:
-    text: str
-    highlights: tuple[tuple[int, int], ...]
-
-    def marked(self, start: str = "[", end: str = "]") -> str:
-        out, last = [], 0
-        for s, e in self.highlights:
-            out += [self.text[last:s], start, self.text[s:e], end]
-            last = e
-        out.append(self.text[last:])
-        return "".join(out)
+# A passage with the spans of its matched words: the same value as a search snippet.
+HighlightedText = Snippet
 
 
 @dataclass(frozen=True)
@@ -740,7 +730,13 @@ class ParallelFinder:
         for name, hits in filtered.items():
             for h in hits:
                 found_by[h.doc_id] = (*found_by.get(h.doc_id, ()), name)
-        return fuse(list(filtered.values())), found_by, vectors, passages, query
+        # Each modality gets one vote: the two full-text lists are fused first, so
+        # that words do not outvote meaning two to one.
+        words = [filtered[n] for n in ("fulltext", "periods") if n in filtered]
+        voters = [fuse(words)] if words else []
+        if "semantic" in filtered:
+            voters.append(filtered["semantic"])
+        return fuse(voters), found_by, vectors, passages, query
 
     def _allowed(self, doc_id: str, cutoff: int, today: date | None) -> bool:
         try:

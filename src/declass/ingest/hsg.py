@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -16,7 +17,8 @@ from lxml import etree
 
 from declass.countries import country_named
 from declass.errors import IngestError
-from declass.model import CountryRef
+from declass.ingest.source import Source
+from declass.model import CountryRef, Rejection
 
 _FIRST_TAG = re.compile(rb"<([A-Za-z_][\w.\-]*)")
 _PROLOG = re.compile(rb"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>", re.DOTALL)
@@ -52,6 +54,26 @@ def parse_xml(data: bytes, label: str) -> etree._Element:
     if root is None:
         raise IngestError(label, "line 1", "malformed XML: no root element")
     return root
+
+
+def each_root(
+    source: Source, files: list[Path]
+) -> Iterator[tuple[etree._Element, str] | Rejection]:
+    """The parsed root and position of a one-file source, or of each of a folder's `files`.
+
+    A malformed file of a folder becomes a Rejection and the rest are still read; a
+    malformed single file raises IngestError.
+    """
+    if not source.is_dir:
+        yield parse_xml(source.read_bytes(), source.label), source.member or source.name
+        return
+    for path in files:
+        try:
+            root = parse_xml(path.read_bytes(), str(path))
+        except IngestError as exc:
+            yield Rejection(exc.path, exc.position, exc.reason)
+            continue
+        yield root, path.relative_to(source.path).as_posix()
 
 
 def root_tag(head: bytes) -> str | None:

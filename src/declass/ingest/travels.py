@@ -13,8 +13,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from declass.errors import IngestError
-from declass.ingest.hsg import country_for, element_hash, first_xml_root, parse_xml, root_tag, text
+from declass.ingest.hsg import country_for, each_root, element_hash, first_xml_root, root_tag, text
 from declass.ingest.source import Source
 from declass.model import (
     Collection,
@@ -55,17 +54,12 @@ class TravelsReader:
 
     def read(self, source: Source) -> Iterator[Item]:
         yield COLLECTION
-        if not source.is_dir:
-            root = parse_xml(source.read_bytes(), source.label)
-            yield from _trips(root, source.label, source.member or source.name)
-            return
-        for path in _files(source.path):
-            try:
-                root = parse_xml(path.read_bytes(), str(path))
-            except IngestError as exc:
-                yield Rejection(exc.path, exc.position, exc.reason)
+        for found in each_root(source, _files(source.path) if source.is_dir else []):
+            if isinstance(found, Rejection):
+                yield found
                 continue
-            yield from _trips(root, source.label, path.relative_to(source.path).as_posix())
+            root, position = found
+            yield from _trips(root, source.label, position)
 
 
 def _files(folder: Path) -> list[Path]:
