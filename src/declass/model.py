@@ -317,6 +317,9 @@ class Authority:
     death_year: int | None = None
     description: str = ""
     provenance: Provenance | None = None
+    # A stand-in from a source that only names the person (POCOM): a full record
+    # replaces it, and it never replaces a full one, whatever the order of ingest.
+    provisional: bool = False
 
     @property
     def all_names(self) -> tuple[str, ...]:

@@ -58,7 +58,14 @@ def test_every_appointment_is_an_event_or_a_rejection(
     assert [c.id for c in items if isinstance(c, Collection)] == ["pocom"]
 
 
-def test_default_reader_leaves_person_authorities_to_people_tgz(items: list[object]) -> None:
+def test_person_authorities_are_provisional_so_people_tgz_wins(items: list[object]) -> None:
+    authorities = [a for a in items if isinstance(a, Authority)]
+    assert authorities
+    assert all(a.provisional for a in authorities)
+
+
+def test_authorities_can_be_left_out(pocom: Path) -> None:
+    items = list(PocomReader(authorities=False).read(Source(pocom)))
     assert not [a for a in items if isinstance(a, Authority)]
 
 

@@ -174,3 +174,26 @@ def test_failed_write_leaves_nothing_half_written(store: Store) -> None:
     assert store.document(doc.id) == doc
     assert len(store.versions(doc.id)) == 1
     assert store.stats().documents == 1
+
+
+def test_provisional_authority_never_replaces_a_full_one_whatever_the_order(
+    store: Store,
+) -> None:
+    full = Authority(
+        "person:gromyko",
+        AuthorityKind.PERSON,
+        "Gromyko, Andrei Andreyevich",
+        (NameVariant("Громыко", VariantKind.ORIGINAL_SCRIPT, "ru"),),
+        birth_year=1909,
+    )
+    stand_in = Authority("person:gromyko", AuthorityKind.PERSON, "Gromyko", provisional=True)
+    assert store.put(full) is WriteOutcome.ADDED
+    assert store.put(stand_in) is WriteOutcome.UNCHANGED
+    assert store.authority("person:gromyko") == full
+
+    other = Authority("person:other", AuthorityKind.PERSON, "Other", provisional=True)
+    assert store.put(other) is WriteOutcome.ADDED
+    fuller = Authority("person:other", AuthorityKind.PERSON, "Other, A. N.", birth_year=1900)
+    assert store.put(fuller) is WriteOutcome.UPDATED
+    assert store.authority("person:other") == fuller
+    assert [a.id for a in store.authorities_named("Other, A. N.")] == ["person:other"]

@@ -92,8 +92,9 @@ class PocomReader:
 
     name = "pocom"
 
-    def __init__(self, authorities: bool = False) -> None:
-        # Off by default: people.tgz owns person authorities (see the module docstring).
+    def __init__(self, authorities: bool = True) -> None:
+        # POCOM's person records are provisional: people.tgz's fuller records win
+        # over them in the store whichever is ingested first.
         self.authorities = authorities
 
     def detect(self, source: Source) -> bool:
@@ -327,6 +328,7 @@ def person_authority(person: etree._Element, label: str, where: str) -> Authorit
         death_year=_year(text(person, "death")),
         description=f"Foreign Service: {career}" if career else "",
         provenance=Provenance(label, f"{where}#{slug}", element_hash(person), PocomReader.name),
+        provisional=True,
     )
 
 

@@ -569,6 +569,11 @@ class PostgresStore(Store):
         old = self._existing_hash(cur, "authorities", a.id)
         if old == digest:
             return WriteOutcome.UNCHANGED
+        if old is not None and a.provisional:
+            cur.execute("SELECT body FROM authorities WHERE id=%s", (a.id,))
+            existing = cur.fetchone()
+            if existing and not json.loads(existing[0]).get("provisional", False):
+                return WriteOutcome.UNCHANGED
         cur.execute(
             "INSERT INTO authorities (id, kind, name, birth_year, death_year, content_hash, body,"
             " run_id) VALUES (%s,%s,%s,%s,%s,%s,%s,%s) ON CONFLICT (id) DO UPDATE SET"

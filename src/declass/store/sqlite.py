@@ -443,7 +443,7 @@ class SQLiteStore(Store):
         self, a: Authority, digest: str, body: str, run_id: int | None
     ) -> WriteOutcome:
         old = self._existing_hash("authorities", a.id)
-        if old == digest:
+        if old == digest or (old is not None and a.provisional and not self._provisional(a.id)):
             return WriteOutcome.UNCHANGED
         self.db.execute(
             "INSERT INTO authorities (id, kind, name, birth_year, death_year, content_hash, body,"
@@ -474,6 +474,10 @@ class SQLiteStore(Store):
             [(a.id, scheme, value) for scheme, value in a.identifiers],
         )
         return WriteOutcome.ADDED if old is None else WriteOutcome.UPDATED
+
+    def _provisional(self, authority_id: str) -> bool:
+        row = self.db.execute("SELECT body FROM authorities WHERE id=?", (authority_id,))
+        return bool(json.loads(row.fetchone()[0]).get("provisional", False))
 
     def _put_event(self, e: Event, digest: str, body: str, run_id: int | None) -> WriteOutcome:
         old = self._existing_hash("events", e.id)
