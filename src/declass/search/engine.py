@@ -356,6 +356,10 @@ def _highlight_terms(e: IndexExpression) -> tuple[frozenset[str], tuple[str, ...
     return frozenset(whole), tuple(starts)
 
 
+def _probe(term: str) -> str:
+    return term[: max(3, len(term) - 1)]
+
+
 def _passages(body: list[str], title: str, probes: tuple[str, ...]) -> Iterable[str]:
     """The body's blocks; the title only when no block of the body can match."""
     found = False
@@ -375,9 +379,11 @@ def best_passage(
     whole, starts = terms
     if not whole and not starts:
         return None
-    # Cheap pre-check: an analysed word is (nearly always) a start of its surface word.
-    probes = tuple({w[:3] for w in whole} | {s[:3] for s in starts})
+    # Cheap pre-check: an analysed word is (nearly always) a start of its surface word;
+    # its last letter may differ ("happi" for "happy"), so it is left out of the probe.
+    probes = tuple({_probe(w) for w in whole} | {s[:3] for s in starts})
     best: tuple[int, int, str, list[tuple[int, int]]] | None = None
+    wanted = len(whole) + len(starts)
     body = [b.text for t in doc.texts for b in t.blocks]
     for block in _passages(body, doc.title, probes):
         found = [
@@ -395,6 +401,10 @@ def best_passage(
             score = (len({f[2] for f in window}), len(window))
             if best is None or score > best[:2]:
                 best = (*score, block, [(f[0], f[1]) for f in window])
+        # A window with every word of the query, each about twice, will not be beaten
+        # by much: stop reading a long document there.
+        if best is not None and best[0] >= wanted and best[1] >= 2 * wanted:
+            break
     if best is None:
         first = next((b.text for t in doc.texts for b in t.blocks), "")
         return Snippet(first[:size], ()) if first else None

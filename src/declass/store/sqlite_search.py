@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import numpy as np
+
 from declass.errors import QueryError
 from declass.model import BlockKind, Document, ParticipantRole
 from declass.names import fold
@@ -114,6 +116,53 @@ class _Facts:
         return self.access == "public" and (not self.embargo_until or self.embargo_until <= today)
 
 
+_FACET_ATTRIBUTES = {
+    "country": "country_codes",
+    "person": "people",
+    "collection": "collections",
+    "type": "doc_type",
+}
+
+
+@dataclass(frozen=True)
+class _FacetColumn:
+    """One facet as arrays: the (document row, value) pairs, counted with numpy."""
+
+    values: tuple[str, ...]
+    rows: np.ndarray  # row id of each pair
+    codes: np.ndarray  # index into `values` of each pair
+
+    @classmethod
+    def build(cls, facts: dict[int, _Facts], attr: str) -> _FacetColumn:
+        index: dict[str, int] = {}
+        rows: list[int] = []
+        codes: list[int] = []
+        for r, f in facts.items():
+            found = getattr(f, attr)
+            # A document counts once per value, however often it names it.
+            for v in dict.fromkeys((found,) if isinstance(found, str) else found):
+                if v:
+                    rows.append(r)
+                    codes.append(index.setdefault(v, len(index)))
+        return cls(tuple(index), np.array(rows, dtype=np.int64), np.array(codes, dtype=np.int64))
+
+    def top(self, matched: np.ndarray, size: int) -> list[tuple[str, int]]:
+        """The `size` commonest values among the `matched` rows (a boolean mask by row id)."""
+        if not len(self.rows):
+            return []
+        counts = np.bincount(self.codes[matched[self.rows]], minlength=len(self.values))
+        present = np.flatnonzero(counts)
+        if len(present) > size:
+            kth = np.partition(counts[present], len(present) - size)[len(present) - size]
+            present = present[counts[present] >= kth]
+        ranked = sorted(((self.values[i], int(counts[i])) for i in present), key=_by_count)
+        return ranked[:size]
+
+
+def _by_count(kv: tuple[str, int]) -> tuple[int, str]:
+    return (-kv[1], kv[0])
+
+
 _HONORIFIC = re.compile(
     r"^(?:(?:mr|mrs|ms|mir|dr|sir|h ?e|his excellency|her excellency)\b\.?\s*)+", re.IGNORECASE
 )
@@ -135,6 +184,7 @@ class SQLiteSearch:
         self.db = db
         self._generation: tuple[int, int] | None = None
         self._facts: dict[int, _Facts] = {}
+        self._columns: dict[str, _FacetColumn] = {}
         self._people_display: dict[str, str] = {}
         self._vocabulary: dict[str, list[tuple[str, int]]] | None = None
 
@@ -148,9 +198,16 @@ class SQLiteSearch:
         generation = self._current_generation()
         if generation != self._generation:
             self._facts = self._load_facts()
+            self._columns = {}
             self._vocabulary = None
             self._generation = generation
         return self._facts
+
+    def _column(self, name: str) -> _FacetColumn:
+        if name not in self._columns:
+            attr = _FACET_ATTRIBUTES.get(name, name)
+            self._columns[name] = _FacetColumn.build(self._facts, attr)
+        return self._columns[name]
 
     def _load_facts(self) -> dict[int, _Facts]:
         countries: dict[int, list[tuple[str, str]]] = {}
@@ -225,9 +282,9 @@ class SQLiteSearch:
             today = date.today().isoformat()
             scores = {r: s for r, s in scores.items() if facts[r].public_on(today)}
         hits = self._page(scores, facts, request)
-        facets = {
-            name: self._facet(name, scores, facts, request.facet_size) for name in request.facets
-        }
+        matched = np.zeros(max(facts, default=0) + 1, dtype=bool)
+        matched[np.fromiter(scores, dtype=np.int64, count=len(scores))] = True
+        facets = {name: self._facet(name, matched, request.facet_size) for name in request.facets}
         return SearchPage(total=len(scores), hits=hits, facets=facets)
 
     def _page(
@@ -250,21 +307,8 @@ class SQLiteSearch:
             IndexHit(facts[r].doc_id, scores[r], facts[r].title, facts[r].sort_date) for r in chosen
         )
 
-    def _facet(
-        self, name: str, scores: Scores, facts: dict[int, _Facts], size: int
-    ) -> tuple[FacetCount, ...]:
-        counts: Counter[str] = Counter()
-        if name in ("country", "person", "collection"):
-            attr = {"country": "country_codes", "person": "people", "collection": "collections"}[
-                name
-            ]
-            for r in scores:
-                counts.update(getattr(facts[r], attr))
-        else:
-            attr = {"type": "doc_type"}.get(name, name)
-            counts.update(getattr(facts[r], attr) for r in scores)
-            counts.pop("", None)
-        top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:size]
+    def _facet(self, name: str, matched: np.ndarray, size: int) -> tuple[FacetCount, ...]:
+        top = self._column(name).top(matched, size)
         if name == "person":
             return tuple(FacetCount(self._people_display.get(v, v), n) for v, n in top)
         return tuple(FacetCount(v, n) for v, n in top)
