@@ -286,7 +286,7 @@ class _Volume:
         date = _date(div, label or (stated.label if stated else "")) or stated
 
         people = [self._participant(p) for p in div.iter(f"{{{TEI_NS}}}persName")]
-        found = [p for p in people if p is not None]
+        found = [p for p in people if p is not None] + _gloss_correspondents(div)
         if not any(p.role in (ParticipantRole.AUTHOR, ParticipantRole.RECIPIENT) for p in found):
             found = correspondents(head) + found
 
@@ -342,6 +342,26 @@ class _Volume:
             if entry is not None:
                 found[entry.description or entry.name] = None
         return tuple(found)
+
+
+_GLOSS_ROLES = {"from": ParticipantRole.AUTHOR, "to": ParticipantRole.RECIPIENT}
+
+
+def _gloss_correspondents(div: etree._Element) -> list[Participant]:
+    """Senders and addressees that are offices, not listed people: a head's
+    `<gloss type="from">Secretary of State</gloss>` and
+    `<gloss type="to">Department of State</gloss>`."""
+    head = div.find("t:head", NS)
+    if head is None:
+        return []
+    found = []
+    for gloss in head.iter(f"{{{TEI_NS}}}gloss"):
+        role = _GLOSS_ROLES.get(gloss.get("type", ""))
+        name = re.sub(r"^the\s+", "", inline_text(gloss), flags=re.I)
+        in_note = any(local(a) == "note" for a in gloss.iterancestors() if a is not head)
+        if role is not None and name and not in_note and not _target(gloss):
+            found.append(Participant(name, role, None, ""))
+    return found
 
 
 def is_volume(root: etree._Element) -> bool:

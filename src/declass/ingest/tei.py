@@ -526,7 +526,7 @@ def date_and_place(dateline: etree._Element | None) -> tuple[HistoricalDate | No
 _TYPE_WORDS: list[tuple[re.Pattern[str], DocumentType]] = [
     (re.compile(r"\beditorial note\b", re.I), DocumentType.EDITORIAL_NOTE),
     (
-        re.compile(r"\b(memorandum of|record of a|summary of a) conversation\b|\bmemcon\b", re.I),
+        re.compile(r"\b(memorandum|record|summary) of (a )?conversation\b|\bmemcon\b", re.I),
         DocumentType.MEMORANDUM_OF_CONVERSATION,
     ),
     (

@@ -148,7 +148,7 @@ class _FacetColumn:
 
     def top(self, matched: np.ndarray, size: int) -> list[tuple[str, int]]:
         """The `size` commonest values among the `matched` rows (a boolean mask by row id)."""
-        if not len(self.rows):
+        if not len(self.rows) or size <= 0:
             return []
         counts = np.bincount(self.codes[matched[self.rows]], minlength=len(self.values))
         present = np.flatnonzero(counts)
