@@ -111,6 +111,25 @@ class HistoricalDate:
         return cls(day, day, precision, label or text)
 
     @classmethod
+    def from_bounds(cls, earliest: str, latest: str) -> HistoricalDate | None:
+        """A date rebuilt from its stored ISO bounds ("" or 9999-12-31 for open), its
+        precision read off them: a whole year is "1949", a whole month "December 1949"."""
+        lo = date.fromisoformat(earliest) if earliest else None
+        hi = date.fromisoformat(latest) if latest and latest < "9999" else None
+        if lo is None and hi is None:
+            return None
+        if lo and hi and lo == hi:
+            return cls(lo, hi, DatePrecision.DAY)
+        if lo is None or hi is None:
+            return cls(lo, hi, DatePrecision.RANGE)
+        month_end = calendar.monthrange(hi.year, hi.month)[1]
+        if (lo.year, lo.month, lo.day) == (hi.year, hi.month, 1) and hi.day == month_end:
+            return cls(lo, hi, DatePrecision.MONTH)
+        if lo.year == hi.year and (lo.month, lo.day, hi.month, hi.day) == (1, 1, 12, 31):
+            return cls(lo, hi, DatePrecision.YEAR)
+        return cls(lo, hi, DatePrecision.RANGE)
+
+    @classmethod
     def between(cls, earliest: str | None, latest: str | None, label: str = "") -> HistoricalDate:
         """A date known only to lie between two stated bounds (either may be absent)."""
         lo = cls.parse(earliest).earliest if earliest else None

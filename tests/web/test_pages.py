@@ -121,6 +121,12 @@ def test_person_page_names_variants_and_lists_the_speeches(client: TestClient) -
     assert "Gromyko, Andrey Andreyevich" in text
     assert "statement by Mr. GROMYKO in the General Debate, 23rd session (1968)" in text
     assert re.search(r"Documents by and about Andreĭ Andreevich Gromyko \((2\d)\)", text)
+    # Speeches are dated by year, as the corpus dates them, not by an invented 1 January.
+    assert re.search(r"23rd session \(1968\) 1968\b", text)
+    assert "1968-01-01" not in text
+    # Where a spelling was seen is named by its FRUS volume, not by a bare URL.
+    assert 'seen in <a href="https://history.state.gov/historicaldocuments/' in html
+    assert re.search(r">frus19[0-9a-zA-Z-]+</a>", html)
 
 
 def test_a_speaker_named_by_surname_leads_to_a_choice_of_people(client: TestClient) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from declass.errors import QueryError
-from declass.model import AuthorityKind, Document
+from declass.model import AuthorityKind, Document, HistoricalDate
 from declass.search import analysis, query, variants
 from declass.search.analysis import fold_word
 from declass.search.query import And, DateRange, Field, Node, Not, Or, Phrase, Word
@@ -153,7 +153,9 @@ def _result(
     store: Store, hit: IndexHit, highlight: tuple[frozenset[str], tuple[str, ...]], snippets: bool
 ) -> Result:
     if not snippets:
-        return Result(hit.doc_id, hit.title, hit.sort_date, hit.score, None)
+        bounds = HistoricalDate.from_bounds(hit.date_start, hit.date_end)
+        label = bounds.display() if bounds else ""
+        return Result(hit.doc_id, hit.title, hit.sort_date, hit.score, None, label)
     doc = store.document(hit.doc_id)
     label = doc.date.display() if doc.date else ""
     return Result(

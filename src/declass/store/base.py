@@ -157,6 +157,8 @@ class IndexHit:
     score: float
     title: str
     sort_date: str
+    date_start: str = ""  # the date's bounds as indexed, "" or 9999-12-31 when open
+    date_end: str = ""
 
 
 @dataclass(frozen=True)

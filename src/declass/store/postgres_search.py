@@ -255,7 +255,8 @@ def search_sql(request: SearchRequest) -> tuple[str, list[Any]]:
     )
     selects = [
         "(SELECT count(*) FROM m) AS total",
-        "(SELECT coalesce(json_agg(json_build_array(doc_id, score, title, sort_date)), '[]')"
+        "(SELECT coalesce(json_agg(json_build_array("
+        "doc_id, score, title, sort_date, date_start, date_end)), '[]')"
         f" FROM (SELECT * FROM m ORDER BY {order} LIMIT %s OFFSET %s) page) AS hits",
     ]
     params += [max(request.limit, 0), max(request.offset, 0)]
@@ -269,7 +270,9 @@ def search_sql(request: SearchRequest) -> tuple[str, list[Any]]:
         )
         params.append(max(request.facet_size, 0))
     facts = sorted({c for c, _ in FACET_COLUMNS.values()})
-    columns = ", ".join(["doc_id", "title", "sort_date", f"{score} AS score", *facts])
+    columns = ", ".join(
+        ["doc_id", "title", "sort_date", "date_start", "date_end", f"{score} AS score", *facts]
+    )
     sql = (
         f"WITH m AS MATERIALIZED (SELECT {columns} FROM search_docs WHERE {where})"
         f" SELECT {', '.join(selects)}"
@@ -285,7 +288,9 @@ def read_page(row: Sequence[Any], request: SearchRequest) -> tuple[SearchPage, l
         facets[name] = tuple(FacetCount(str(v), int(n)) for v, n in counted)
     page = SearchPage(
         total=total,
-        hits=tuple(IndexHit(str(d), float(s), str(t), str(sd)) for d, s, t, sd in hits),
+        hits=tuple(
+            IndexHit(str(d), float(s), str(t), str(sd), lo, hi) for d, s, t, sd, lo, hi in hits
+        ),
         facets=facets,
     )
     return page, [f.value for f in facets.get("person", ())]

@@ -304,7 +304,9 @@ class SQLiteSearch:
 
         chosen = heapq.nsmallest(wanted, scores, key=key)[max(request.offset, 0) :]
         return tuple(
-            IndexHit(facts[r].doc_id, scores[r], facts[r].title, facts[r].sort_date) for r in chosen
+            IndexHit(f.doc_id, scores[r], f.title, f.sort_date, f.start, f.end)
+            for r in chosen
+            for f in (facts[r],)
         )
 
     def _facet(self, name: str, matched: np.ndarray, size: int) -> tuple[FacetCount, ...]:

@@ -14,7 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 from declass import citations
 from declass.archive import Archive
@@ -388,7 +388,13 @@ class ReadingRoom:
             "death_year": authority.death_year,
             "description": authority.description,
             "variants": [
-                {"name": v.name, "kind": v.kind.value, "language": v.language, "source": v.source}
+                {
+                    "name": v.name,
+                    "kind": v.kind.value,
+                    "language": v.language,
+                    "source": v.source,
+                    "sources": variant_sources(v.source),
+                }
                 for v in authority.variants
             ],
             "identifiers": [{"scheme": s, "value": v} for s, v in authority.identifiers],
@@ -404,6 +410,7 @@ class ReadingRoom:
                         "id": r.doc_id,
                         "title": r.title,
                         "date": r.date,
+                        "date_label": r.date_label or r.date,
                         "href": document_path(r.doc_id),
                     }
                     for r in documents.results
@@ -508,7 +515,13 @@ class ReadingRoom:
             "parent": c.parent,
             **paging.as_json(),
             "results": [
-                {"id": r.doc_id, "title": r.title, "date": r.date, "href": document_path(r.doc_id)}
+                {
+                    "id": r.doc_id,
+                    "title": r.title,
+                    "date": r.date,
+                    "date_label": r.date_label or r.date,
+                    "href": document_path(r.doc_id),
+                }
                 for r in found.results
             ],
             "links": {"next": link(page + 1), "prev": link(page - 1)},
@@ -530,6 +543,26 @@ def _is_readable(doc: Document) -> bool:
     from declass.web.access import readable
 
     return readable(doc)
+
+
+def variant_sources(source: str) -> list[dict[str, str | None]]:
+    """Where a spelling was seen, short enough to read: a FRUS persons list becomes its
+    volume id ("frus1945Berlinv02") linked to the page; other text stays as it is."""
+    found: list[dict[str, str | None]] = []
+    for part in source.split():
+        url = urlsplit(part)
+        if url.scheme not in ("http", "https") or not url.netloc:
+            found.append({"label": part, "href": None})
+            continue
+        segments = [x for x in url.path.split("/") if x]
+        if "historicaldocuments" in segments[:-1]:
+            label = segments[segments.index("historicaldocuments") + 1]
+        else:
+            label = url.netloc + ("/…" if segments else "")
+        found.append({"label": label, "href": part})
+    if found and all(f["href"] is None for f in found):
+        return [{"label": source, "href": None}]
+    return found
 
 
 def natural_order(name: str) -> str:
