@@ -153,3 +153,19 @@ def test_bad_facet_or_sort_is_a_query_error(searchable: Store) -> None:
         search(searchable, "peace", facets=["colour:red"])
     with pytest.raises(QueryError):
         search(searchable, "peace", sort="size")
+
+
+def test_a_match_in_the_metadata_shows_how_the_record_opens(
+    searchable: Store, slice_texts: dict[str, str]
+) -> None:
+    found = search(searchable, "person:Gromyko", page_size=50)
+    silent = [r for r in found.results if "gromyko" not in slice_texts[r.doc_id].lower()]
+    assert silent, "Gromyko does not name himself in most of his speeches"
+    for r in silent:
+        assert r.snippet is not None and r.snippet.highlights == ()
+        assert r.snippet.text != r.title
+        opening = r.snippet.text.removesuffix("…")
+        assert " ".join(slice_texts[r.doc_id].split()).startswith(" ".join(opening.split()))
+    # Dates without snippets keep their stated precision too.
+    bare = search(searchable, "person:Gromyko", snippets=False)
+    assert all(re.fullmatch(r"\d{4}", r.date_label) for r in bare.results)

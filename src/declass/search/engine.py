@@ -362,16 +362,12 @@ def _probe(term: str) -> str:
     return term[: max(3, len(term) - 1)]
 
 
-def _passages(body: list[str], title: str, probes: tuple[str, ...]) -> Iterable[str]:
-    """The body's blocks; the title only when no block of the body can match."""
-    found = False
+def _passages(body: list[str], probes: tuple[str, ...]) -> Iterable[str]:
+    """The body's blocks that can hold a matched word."""
     for block in body:
         low = fold_word(block)
         if any(p in low for p in probes):
-            found = True
             yield block
-    if not found:
-        yield title
 
 
 def best_passage(
@@ -387,7 +383,7 @@ def best_passage(
     best: tuple[int, int, str, list[tuple[int, int]]] | None = None
     wanted = len(whole) + len(starts)
     body = [b.text for t in doc.texts for b in t.blocks]
-    for block in _passages(body, doc.title, probes):
+    for block in _passages(body, probes):
         found = [
             (t.start, t.end, t.term)
             for t in analysis.tokens(block)
@@ -408,8 +404,13 @@ def best_passage(
         if best is not None and best[0] >= wanted and best[1] >= 2 * wanted:
             break
     if best is None:
-        first = next((b.text for t in doc.texts for b in t.blocks), "")
-        return Snippet(first[:size], ()) if first else None
+        # The match is in the metadata (title, speaker, country): the title above says
+        # so; the snippet shows how the record opens instead of repeating it.
+        first = next((b for b in body if b.strip()), "")
+        if len(first) > size:
+            cut = first.rfind(" ", 0, size)
+            first = first[: cut if cut > size // 2 else size] + "…"
+        return Snippet(first, ()) if first else None
     _, _, block, spans = best
     begin = max(0, spans[0][0] - size // 4)
     if begin:
