@@ -292,6 +292,45 @@ def serve(host: str, port: int, db: str | None, home: Path | None) -> None:
         uvicorn.run(create_app(archive), host=host, port=port, log_level="warning")
 
 
+@cli.command("embed")
+@db_option
+@home_option
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def embed_command(db: str | None, home: Path | None, quiet: bool) -> None:
+    """Embed every document not yet embedded, for semantic search and parallels.
+
+    Resumable: each document is stored as it is done, and a later run (or the
+    reading room meanwhile) takes up where this one stopped.
+    """
+    from declass.embeddings import embed_archive, load_embedder
+
+    console = Console(stderr=True)
+    with _archive(db, home) as archive:
+        embedder = load_embedder()
+        started = time.monotonic()
+        with Progress(
+            TextColumn("[bold]embed"),
+            BarColumn(),
+            TaskProgressColumn(),
+            TextColumn("{task.completed:>8,.0f}/{task.total:,.0f} documents"),
+            TimeElapsedColumn(),
+            console=console,
+            disable=quiet or not console.is_terminal,
+        ) as bar:
+            task = bar.add_task("embed", total=None)
+            summary = embed_archive(
+                archive.store,
+                embedder,
+                on_progress=lambda n, total: bar.update(task, completed=n, total=total),
+            )
+        elapsed = time.monotonic() - started
+        click.echo(
+            f"Embedded {summary.documents:,} documents ({summary.passages:,} passages,"
+            f" {summary.passages / max(elapsed, 1e-6):,.0f} passages/s);"
+            f" {summary.unchanged:,} were current already."
+        )
+
+
 @cli.command("parallels")
 @click.argument("article", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the parallels as JSON.")
@@ -315,13 +354,21 @@ def parallels_command(
     import json
 
     from declass.article import read_article_file
-    from declass.embeddings import embed_archive, load_embedder
+    from declass.embeddings import load_embedder
     from declass.parallels import ParallelFinder, result_as_json
 
     with _archive(db, home) as archive:
         embedder = load_embedder() if mode != "fulltext" else None
         if embedder is not None:
-            embed_archive(archive.store, embedder)  # only what is missing or stale
+            covered = len(archive.store.embedded_documents(embedder.name))
+            total = len(archive.store.document_ids())
+            if covered < total:
+                click.echo(
+                    f"Semantic index: {covered:,} of {total:,} documents embedded. The"
+                    " documents the article's words find are embedded now; run"
+                    " `declass embed` once to let meaning alone reach the rest.",
+                    err=True,
+                )
         finder = ParallelFinder(archive.store, archive.config.home / "ann", embedder)
         result = finder.find(read_article_file(article), top=top, mode=mode, min_gap_years=min_gap)
         if as_json:

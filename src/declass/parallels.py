@@ -16,6 +16,7 @@ and the record's passages that best match the article's, side by side.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -674,6 +675,7 @@ class ParallelFinder:
         self.index_folder = index_folder
         self._embedder = embedder
         self._index = index
+        self._writing = threading.Lock()
 
     @property
     def embedder(self) -> Embedder:
@@ -715,6 +717,14 @@ class ParallelFinder:
         if mode in ("hybrid", "semantic"):
             vectors = self.embedder.encode(passages)
             best = _passage_matches(self.index, vectors, CANDIDATES)
+            if mode == "hybrid":
+                # The words' candidates are also judged by meaning, from their own
+                # passages: the fused list then stands on both, and an archive not yet
+                # wholly embedded still gets a semantic vote on what the words found.
+                lexical = [h.doc_id for n in ("fulltext", "periods") for h in lists.get(n, ())]
+                for doc_id, sims in self._candidate_matches(lexical, vectors).items():
+                    row = best.setdefault(doc_id, [0.0] * len(vectors))
+                    best[doc_id] = [max(a, b) for a, b in zip(row, sims, strict=True)]
             lists["semantic"] = _semantic(best)[:CANDIDATES]
         cutoff = profile.year - min_gap_years
         skip = set(exclude)
@@ -737,6 +747,25 @@ class ParallelFinder:
         if "semantic" in filtered:
             voters.append(filtered["semantic"])
         return fuse(voters), found_by, vectors, passages, query
+
+    def _candidate_matches(
+        self, doc_ids: Sequence[str], vectors: np.ndarray
+    ) -> dict[str, list[float]]:
+        """Each candidate's best similarity to each article passage, exactly, embedding
+        the candidates the archive holds no current vectors for (and keeping them)."""
+        from declass.embeddings import embed_archive
+
+        wanted = list(dict.fromkeys(doc_ids))
+        if not wanted:
+            return {}
+        with self._writing:  # one writer at a time on the store's connection
+            embed_archive(self.store, self.embedder, doc_ids=wanted)
+        best: dict[str, list[float]] = {}
+        for v in self.store.passage_vectors(self.embedder.name, wanted):
+            sims = vectors @ as_array(v.vector)
+            row = best.setdefault(v.doc_id, [0.0] * len(vectors))
+            best[v.doc_id] = [max(a, float(b)) for a, b in zip(row, sims, strict=True)]
+        return best
 
     def _allowed(self, doc_id: str, cutoff: int, today: date | None) -> bool:
         try:

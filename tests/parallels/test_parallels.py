@@ -9,8 +9,12 @@ from click.testing import CliRunner
 
 from declass.article import read_article
 from declass.cli import cli
+from declass.embeddings import Embedder
+from declass.ingest.pipeline import ingest
+from declass.ingest.registry import default_registry
 from declass.model import AccessLevel
 from declass.parallels import ParallelFinder, readable, understand
+from declass.store import open_store
 from declass.store.base import Store
 
 HISTORIC_SPEECHES = {
@@ -85,10 +89,39 @@ def test_cli_prints_parallels_as_json(
         ["parallels", str(article), "--json", "--top", "5", "--db", db, "--home", str(tmp_path)],
     )
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     assert data["article"]["title"] == "Moscow Summit Revives the Ghost of 1950"
     assert len(data["parallels"]) == 5
     assert data["parallels"][0]["explanation"]["passages"]
     text = runner.invoke(cli, ["parallels", str(article), "--db", db, "--home", str(tmp_path)])
     assert text.exit_code == 0, text.output
     assert "General Debate" in text.output
+
+
+def test_an_archive_not_yet_embedded_gets_meaning_for_what_the_words_find(
+    parallels_sources: list[Path], embedder: Embedder, summit_article: bytes, tmp_path: Path
+) -> None:
+    db = tmp_path / "fresh.sqlite3"
+    store = open_store(db)
+    try:
+        ingest(store, parallels_sources, default_registry())
+        total = len(store.document_ids())
+        assert not store.embedded_documents(embedder.name)
+        finder = ParallelFinder(store, tmp_path / "ann", embedder)
+        profile = understand(store, read_article(summit_article, "summit.txt"))
+        ranked, found_by, *_ = finder.rank(profile)
+        assert ranked
+        by_meaning = {d for d, modes in found_by.items() if "semantic" in modes}
+        by_words = {d for d, modes in found_by.items() if {"fulltext", "periods"} & set(modes)}
+        assert by_meaning and by_meaning <= by_words  # nothing else is embedded yet
+        embedded = store.embedded_documents(embedder.name)
+        assert by_words <= set(embedded) and 0 < len(embedded) <= total
+    finally:
+        store.close()
+    runner = CliRunner()
+    first = runner.invoke(cli, ["embed", "--db", str(db), "--home", str(tmp_path), "-q"])
+    assert first.exit_code == 0, first.output
+    assert f"{len(embedded):,} were current already" in first.stdout
+    again = runner.invoke(cli, ["embed", "--db", str(db), "--home", str(tmp_path), "-q"])
+    assert again.stdout.startswith("Embedded 0 documents")
+    assert f"{total:,} were current already" in again.stdout
