@@ -286,9 +286,13 @@ def build_fts5(store: Store, path: Path) -> tuple[Callable[[Spec], object], int]
 
 
 def declass_index_size(store: Store) -> int:
+    """The Tantivy index folder plus the search_docs table that keys it."""
+    from declass.store.sqlite_search import index_folder
+
     db: sqlite3.Connection = store.db  # type: ignore[attr-defined]
     row = db.execute("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'search_%'").fetchone()
-    return int(row[0] or 0)
+    folder = index_folder(store.path)  # type: ignore[attr-defined]
+    return int(row[0] or 0) + sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
 
 
 def main() -> None:

@@ -43,6 +43,9 @@ EPISODE_WINDOW_DAYS = 400  # documents this close, sharing actors, are one episo
 EPISODE_MAX_SPAN_DAYS = 3 * 366
 DIVERSITY = 0.6  # score factor for each chosen episode of the same country and decade
 PASSAGE_PAIRS = 3
+# An analogy is carried by meaning more than by shared words: the semantic vote counts
+# double in the fusion, the words' vote breaking ties and adding what meaning missed.
+SEMANTIC_WEIGHT = 2.0
 
 # Episodes commentators name, with the years they span.
 NAMED_EPISODES: dict[str, tuple[int, int]] = {
@@ -374,12 +377,16 @@ def _semantic(best: dict[str, list[float]]) -> list[Hit]:
     return sorted(scored, key=lambda h: -h.score)
 
 
-def fuse(lists: Sequence[Sequence[Hit]], k: int = RRF_K) -> list[Hit]:
-    """Reciprocal rank fusion: each list gives 1/(k + rank) to each of its documents."""
+def fuse(
+    lists: Sequence[Sequence[Hit]], k: int = RRF_K, weights: Sequence[float] = ()
+) -> list[Hit]:
+    """Reciprocal rank fusion: each list gives weight/(k + rank) to each of its documents
+    (weight 1 unless `weights` says otherwise)."""
     scores: dict[str, float] = {}
-    for hits in lists:
+    for i, hits in enumerate(lists):
+        weight = weights[i] if i < len(weights) else 1.0
         for rank, hit in enumerate(hits, 1):
-            scores[hit.doc_id] = scores.get(hit.doc_id, 0.0) + 1.0 / (k + rank)
+            scores[hit.doc_id] = scores.get(hit.doc_id, 0.0) + weight / (k + rank)
     return [Hit(d, s) for d, s in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
@@ -744,9 +751,11 @@ class ParallelFinder:
         # that words do not outvote meaning two to one.
         words = [filtered[n] for n in ("fulltext", "periods") if n in filtered]
         voters = [fuse(words)] if words else []
+        weights = [1.0] if words else []
         if "semantic" in filtered:
             voters.append(filtered["semantic"])
-        return fuse(voters), found_by, vectors, passages, query
+            weights.append(SEMANTIC_WEIGHT)
+        return fuse(voters, weights=weights), found_by, vectors, passages, query
 
     def _candidate_matches(
         self, doc_ids: Sequence[str], vectors: np.ndarray

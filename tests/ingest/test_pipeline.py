@@ -19,6 +19,7 @@ import pytest
 from declass.archive import Archive, Config
 from declass.ingest.pipeline import ingest
 from declass.ingest.registry import default_registry
+from declass.search.engine import search
 from declass.store.sqlite import SQLiteStore
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
@@ -252,6 +253,9 @@ def test_kill_9_mid_ingest_leaves_a_sound_catalogue_that_a_new_run_completes(
     assert result.added == expected - partial
     assert store.stats().documents == expected
     assert store.integrity_check() == "ok"
+    # The search index, derived from the catalogue, holds every speech exactly once:
+    # what the killed run committed but never published is caught up, nothing twice.
+    assert search(store, "", page_size=1).total == expected
     store.close()
 
 

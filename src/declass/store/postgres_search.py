@@ -33,7 +33,7 @@ from declass.store.base import (
     SearchRequest,
     TermMatch,
 )
-from declass.store.sqlite_search import _NAMED_ROLES, index_columns, person_key
+from declass.store.index_fields import index_columns, index_facts, person_key
 
 MIGRATION = """
     CREATE TABLE search_docs (
@@ -124,31 +124,25 @@ def index_row(doc: Document) -> IndexRow:
             at += 1
         at += 2  # a gap, so that no phrase runs from one field into the next
     tsvector = " ".join(f"{_lexeme(t)}:{','.join(p)}" for t, p in positions.items())
-    d = doc.date
-    start = d.earliest.isoformat() if d and d.earliest else ""
-    end = d.latest.isoformat() if d and d.latest else ""
-    year = (start or end)[:4]
-    named = [p.name for p in doc.participants if p.role.value in _NAMED_ROLES]
-    codes = list(dict.fromkeys(c.code for c in doc.countries))
-    keys = {c.code.casefold() for c in doc.countries} | {fold(c.name) for c in doc.countries}
+    f = index_facts(doc)
     values = {
-        "title": clean(doc.title),
-        "sort_date": d.sort_key() if d else "",
-        "date_start": start,
-        "date_end": end or "9999-12-31",
-        "doc_type": doc.doc_type.value,
-        "language": clean(doc.language),
-        "source": clean(doc.id.split(":", 1)[0]),
-        "year": year,
-        "decade": f"{year[:3]}0s" if year else "",
-        "country_codes": [clean(c) for c in codes],
-        "country_keys": sorted(clean(k) for k in keys),
-        "people": [clean(person_key(n)) for n in named],
-        "people_names": [clean(n) for n in named],
-        "collections": [clean(c) for c in dict.fromkeys(doc.collections)],
-        "collection_keys": sorted({clean(c.casefold()) for c in doc.collections}),
-        "access": doc.access.value,
-        "embargo_until": doc.embargo_until.isoformat() if doc.embargo_until else "",
+        "title": clean(f.title),
+        "sort_date": f.sort_date,
+        "date_start": f.date_start,
+        "date_end": f.date_end,
+        "doc_type": f.doc_type,
+        "language": clean(f.language),
+        "source": clean(f.source),
+        "year": f.year,
+        "decade": f.decade,
+        "country_codes": [clean(c) for c in f.country_codes],
+        "country_keys": [clean(k) for k in f.country_keys],
+        "people": [clean(k) for k in f.people],
+        "people_names": [clean(n) for n in f.people_names],
+        "collections": [clean(c) for c in f.collections],
+        "collection_keys": [clean(c) for c in f.collection_keys],
+        "access": f.access,
+        "embargo_until": f.embargo_until,
     }
     return IndexRow(tsvector, set(positions), values)
 

@@ -196,6 +196,7 @@ MIGRATIONS: list[tuple[int, str]] = [
         )
         """,
     ),
+    (4, sqlite_search.MIGRATION_TANTIVY),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
@@ -231,7 +232,10 @@ class SQLiteStore(Store):
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA busy_timeout=10000")
         self.db.row_factory = sqlite3.Row
-        self._search = sqlite_search.SQLiteSearch(self.db)
+        self._search = sqlite_search.SQLiteSearch(
+            self.db, sqlite_search.index_folder(self.path), _unpack
+        )
+        self._fresh: list[tuple[int, Document]] = []  # committed, not yet indexed
 
     # -- schema ------------------------------------------------------------------
     def schema_version(self) -> int:
@@ -253,13 +257,16 @@ class SQLiteStore(Store):
             except BaseException:
                 self.db.execute("ROLLBACK")
                 raise
-        if before < 2 <= self.schema_version() and before > 0:
-            # An archive made before the search index: index what it already holds.
+        if 0 < before < 2 <= self.schema_version():
+            # An archive made before search: give what it holds its search rows (the
+            # index itself catches up from them on first use).
             with self._tx():
-                sqlite_search.rebuild(self.db, list(self.documents()))
+                for doc_id in self.document_ids():
+                    self.db.execute("INSERT INTO search_docs (doc_id) VALUES (?)", (doc_id,))
         return self.schema_version()
 
     def close(self) -> None:
+        self._search.release()
         self.db.close()
 
     def _tx(self) -> _Transaction:
@@ -280,6 +287,7 @@ class SQLiteStore(Store):
                 "UPDATE ingest_runs SET finished_at=?, added=?, updated=?, unchanged=? WHERE id=?",
                 (_now(), added, updated, unchanged, run_id),
             )
+        self._search.release()  # the run's documents searchable, the writer free
 
     def runs(self) -> list[IngestRun]:
         rows = self.db.execute(
@@ -339,9 +347,16 @@ class SQLiteStore(Store):
     # -- writes ------------------------------------------------------------------
     def put(self, record: Record, run_id: int | None = None) -> WriteOutcome:
         body, digest = codec.serialise(record)
+        if isinstance(record, Document):
+            committed = False
+            try:
+                with self._tx():
+                    outcome = self._put_document(record, digest, body, run_id)
+                committed = True
+            finally:
+                self._index_fresh(committed)
+            return outcome
         with self._tx():
-            if isinstance(record, Document):
-                return self._put_document(record, digest, body, run_id)
             if isinstance(record, Authority):
                 return self._put_authority(record, digest, body, run_id)
             if isinstance(record, Event):
@@ -430,14 +445,31 @@ class SQLiteStore(Store):
             "INSERT INTO document_texts VALUES (?,?,?,?,?)",
             [(doc.id, i, t.language, t.role.value, t.plain) for i, t in enumerate(doc.texts)],
         )
-        sqlite_search.put_document(self.db, doc)
+        self._fresh.append((sqlite_search.put_document(self.db, doc), doc))
 
     def restore_version(self, doc: Document, version: Version) -> None:
-        with self._tx():
-            row = self.db.execute("SELECT version FROM documents WHERE id=?", (doc.id,)).fetchone()
-            if row is None or version.number > row[0]:
-                self._write_current(doc, version.content_hash, version.number, row is not None)
-            self._insert_version(doc.id, version, codec.encode(doc))
+        committed = False
+        try:
+            with self._tx():
+                row = self.db.execute(
+                    "SELECT version FROM documents WHERE id=?", (doc.id,)
+                ).fetchone()
+                if row is None or version.number > row[0]:
+                    self._write_current(doc, version.content_hash, version.number, row is not None)
+                self._insert_version(doc.id, version, codec.encode(doc))
+            committed = True
+        finally:
+            self._index_fresh(committed)
+
+    def _index_fresh(self, committed: bool) -> None:
+        """Hand what the last transaction committed to the search index."""
+        fresh, self._fresh = self._fresh, []
+        if not committed:
+            return  # rolled back: nothing of it may reach the index
+        if fresh:
+            self._search.changed()
+        for row, doc in fresh:
+            self._search.stage(row, doc)
 
     def _put_authority(
         self, a: Authority, digest: str, body: str, run_id: int | None

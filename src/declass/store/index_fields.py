@@ -1,0 +1,104 @@
+"""What a search index holds for one document, whatever the backend.
+
+The text of each field as `declass.search.analysis` makes it (folded, stemmed, Chinese
+segmented: the same analysis the engine applies to every query word), and the facts
+that filters and facets need. SQLite (Tantivy) and PostgreSQL (tsvector) index these.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from declass.model import BlockKind, Document, ParticipantRole
+from declass.names import fold
+from declass.search.analysis import index_text
+
+# People named in a document as its speakers, authors or participants; someone only
+# mentioned is found through the text instead.
+NAMED_ROLES = tuple(r.value for r in ParticipantRole if r is not ParticipantRole.MENTIONED)
+
+_HONORIFIC = re.compile(
+    r"^(?:(?:mr|mrs|ms|mir|dr|sir|h ?e|his excellency|her excellency)\b\.?\s*)+", re.IGNORECASE
+)
+
+
+def person_key(name: str) -> str:
+    """A participant's name as facets group it: case, accents and "Mr." set aside."""
+    return fold(_HONORIFIC.sub("", name.strip())) or fold(name)
+
+
+def index_columns(doc: Document) -> tuple[str, str, str, str, str]:
+    """The analysed text of each field of `doc`, in TEXT_FIELDS order."""
+    headings: list[str] = list(doc.subjects)
+    body: list[str] = []
+    for text in doc.texts:
+        for block in text.blocks:
+            (headings if block.kind is BlockKind.HEADING else body).append(block.text)
+    notes = [n.text for n in doc.notes]
+    if doc.source_note:
+        notes.append(doc.source_note)
+    people = [p.name for p in doc.participants if p.role.value in NAMED_ROLES]
+    return (
+        index_text(doc.title),
+        index_text("\n".join(headings)),
+        index_text("\n".join(body)),
+        index_text("\n".join(notes)),
+        index_text("\n".join(people)),
+    )
+
+
+@dataclass(frozen=True)
+class IndexFacts:
+    """A document's metadata as filters and facets see it."""
+
+    title: str
+    sort_date: str  # ISO day, "" when undated
+    date_start: str  # "" when the date has no lower bound (or none at all)
+    date_end: str  # 9999-12-31 when open
+    doc_type: str
+    language: str
+    source: str  # the corpus prefix of the id
+    year: str
+    decade: str
+    country_codes: tuple[str, ...]
+    country_keys: tuple[str, ...]  # codes and folded names, case-blind
+    people: tuple[str, ...]  # person_key of each named participant
+    people_names: tuple[str, ...]
+    collections: tuple[str, ...]
+    collection_keys: tuple[str, ...]
+    access: str
+    embargo_until: str  # ISO day or ""
+
+    @property
+    def dated(self) -> bool:
+        return bool(self.sort_date)
+
+
+def index_facts(doc: Document) -> IndexFacts:
+    """The facts of `doc` that filters and facets read."""
+    d = doc.date
+    start = d.earliest.isoformat() if d and d.earliest else ""
+    end = d.latest.isoformat() if d and d.latest else ""
+    year = (start or end)[:4]
+    named = [p.name for p in doc.participants if p.role.value in NAMED_ROLES]
+    keys = {c.code.casefold() for c in doc.countries} | {fold(c.name) for c in doc.countries}
+    return IndexFacts(
+        title=doc.title,
+        sort_date=d.sort_key() if d else "",
+        date_start=start,
+        date_end=end or "9999-12-31",
+        doc_type=doc.doc_type.value,
+        language=doc.language,
+        source=doc.id.split(":", 1)[0],
+        year=year,
+        decade=f"{year[:3]}0s" if year else "",
+        country_codes=tuple(dict.fromkeys(c.code for c in doc.countries)),
+        country_keys=tuple(sorted(keys)),
+        people=tuple(person_key(n) for n in named),
+        people_names=tuple(named),
+        collections=tuple(dict.fromkeys(doc.collections)),
+        collection_keys=tuple(sorted({c.casefold() for c in doc.collections})),
+        access=doc.access.value,
+        embargo_until=doc.embargo_until.isoformat() if doc.embargo_until else "",
+    )

@@ -1,0 +1,74 @@
+"""The embedded archive's search index is derived from SQLite and keeps level with it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from declass.model import Block, BlockKind, Document, DocumentType, HistoricalDate, Text, TextRole
+from declass.search.engine import search
+from declass.store.sqlite import SQLiteStore
+from declass.store.sqlite_search import index_folder
+
+
+def _doc(n: int, body: str) -> Document:
+    """A SYNTHETIC memorandum."""
+    return Document(
+        id=f"test:{n}",
+        title=f"Synthetic memorandum {n}",
+        doc_type=DocumentType.MEMORANDUM,
+        texts=(Text("en", TextRole.ORIGINAL, (Block(BlockKind.PARAGRAPH, body),)),),
+        date=HistoricalDate.parse(f"19{50 + n % 40}"),
+    )
+
+
+def test_what_another_connection_writes_is_found(tmp_path: Path) -> None:
+    db = tmp_path / "archive.sqlite3"
+    reader = SQLiteStore(db)
+    reader.migrate()
+    assert search(reader, "quarantine").total == 0
+    writer = SQLiteStore(db)
+    for n in range(5):
+        writer.put(_doc(n, f"Synthetic note {n} on the quarantine of Cuba."))
+    writer.close()  # publishes and lets go of the index
+    assert search(reader, "quarantine").total == 5
+    reader.close()
+
+
+def test_writes_never_published_are_caught_up(tmp_path: Path) -> None:
+    db = tmp_path / "archive.sqlite3"
+    store = SQLiteStore(db)
+    store.migrate()
+    store.put(_doc(1, "Synthetic note on the blockade."))
+    store.close()
+    # A process that committed to SQLite but died before its index saw the documents:
+    # here, the index folder's state is rolled back to before them.
+    crashed = SQLiteStore(db)
+    crashed._search.stage = lambda row, doc: None  # type: ignore[method-assign]
+    for n in range(2, 6):
+        crashed.put(_doc(n, f"Synthetic note {n} on the blockade."))
+    crashed.db.close()
+    store = SQLiteStore(db)
+    assert search(store, "blockade").total == 5
+    store.put(_doc(9, "Synthetic note on the blockade, later."))
+    assert search(store, "blockade").total == 6
+    store.close()
+
+
+def test_a_lost_index_is_rebuilt_from_the_catalogue(tmp_path: Path) -> None:
+    db = tmp_path / "archive.sqlite3"
+    store = SQLiteStore(db)
+    store.migrate()
+    for n in range(30):
+        store.put(_doc(n, f"Synthetic note {n} on {'arms' if n % 3 else 'trade'} talks."))
+    before = search(store, "arms", page_size=50)
+    store.close()
+    shutil.rmtree(index_folder(db))
+    store = SQLiteStore(db)
+    after = search(store, "arms", page_size=50)
+    assert after.total == before.total == 20
+    assert [r.doc_id for r in after.results] == [r.doc_id for r in before.results]
+    assert {f.value: f.count for f in after.facets["decade"]} == {
+        f.value: f.count for f in before.facets["decade"]
+    }
+    store.close()
