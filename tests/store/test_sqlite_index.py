@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from declass.model import Block, BlockKind, Document, DocumentType, HistoricalDate, Text, TextRole
 from declass.search.engine import search
 from declass.store.sqlite import SQLiteStore
@@ -71,4 +73,48 @@ def test_a_lost_index_is_rebuilt_from_the_catalogue(tmp_path: Path) -> None:
     assert {f.value: f.count for f in after.facets["decade"]} == {
         f.value: f.count for f in before.facets["decade"]
     }
+    store.close()
+
+
+def test_facets_count_exactly_across_many_segments(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from collections import Counter
+
+    from declass.model import CountryRef, Participant, ParticipantRole
+    from declass.store import tantivy_search
+
+    monkeypatch.setattr(tantivy_search, "PUBLISH_EVERY_DOCS", 7)  # a segment every 7
+    store = SQLiteStore(tmp_path / "archive.sqlite3")
+    store.migrate()
+    codes = ["USA", "FRA", "CHN", "RUS", "IND", "BRA", "EGY"]
+    people = [f"Speaker {chr(65 + i)}" for i in range(11)]
+    docs = []
+    for n in range(90):
+        doc = _doc(n, f"Synthetic statement {n} on disarmament.")
+        doc = type(doc)(
+            **{
+                **doc.__dict__,
+                "countries": (CountryRef(codes[(n * n) % 7], codes[(n * n) % 7]),),
+                "participants": (Participant(people[(n * 7) % 11], ParticipantRole.SPEAKER),),
+            }
+        )
+        store.put(doc)
+        docs.append(doc)
+    store.close()
+    store = SQLiteStore(tmp_path / "archive.sqlite3")
+    assert store._search.index.searcher().num_segments > 1
+    expected = {
+        "country": Counter(d.countries[0].code for d in docs),
+        "person": Counter(d.participants[0].name for d in docs),
+        "year": Counter(str(d.date.year) for d in docs if d.date),
+        "decade": Counter(f"{str(d.date.year)[:3]}0s" for d in docs if d.date),
+        "type": Counter(d.doc_type.value for d in docs),
+    }
+    for size in (3, 100):
+        found = search(store, "disarmament", facet_size=size, snippets=False)
+        assert found.total == 90
+        for name, counts in expected.items():
+            top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:size]
+            assert [(f.value, f.count) for f in found.facets[name]] == top, name
     store.close()

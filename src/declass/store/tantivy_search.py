@@ -178,6 +178,8 @@ class TantivyIndex:
         self._searcher: Any = None
         self._vocabulary: dict[str, list[tuple[str, int]]] | None = None
         self._segments = 1
+        self._field_shape: dict[str, tuple[int, str | None]] | None = None
+        self._shape_of: Any = None
 
     # -- opening ---------------------------------------------------------------------
     def _open(self) -> Any:
@@ -330,23 +332,69 @@ class TantivyIndex:
         facets: dict[str, list[tuple[str, int]]] = {}
         wanted = [n for n in request.facets if n in FACET_FIELDS]
         if wanted and request.facet_size > 0 and found.count:
-            # One segment counts exactly with the default window; several need a
-            # window as wide as the vocabulary of the field, or counts could fall short.
-            window = {"segment_size": 1_000_000} if self._segments > 1 else {}
-            spec = {
-                n: {"terms": {"field": FACET_FIELDS[n], "size": request.facet_size + 10, **window}}
-                for n in wanted
-            }
-            counted = searcher.aggregate(query, spec)
-            for n in wanted:
-                buckets = counted.get(n, {}).get("buckets", [])
-                pairs = sorted(
-                    ((str(b["key"]), int(b["doc_count"])) for b in buckets), key=_by_count
-                )
-                facets[n] = pairs[: request.facet_size]
+            facets = self._facets(searcher, query, wanted, request.facet_size, int(found.count))
         else:
             facets = {n: [] for n in wanted}
         return Found(rows, scores, int(found.count), facets)
+
+    def _facets(
+        self, searcher: Any, query: Any, wanted: list[str], size: int, total: int
+    ) -> dict[str, list[tuple[str, int]]]:
+        """The `size` commonest values of each facet among the matches, counted exactly."""
+        shape = self._shape(searcher)
+        out: dict[str, list[tuple[str, int]]] = {}
+        spec: dict[str, Any] = {}
+        for n in wanted:
+            field = FACET_FIELDS[n]
+            terms, constant = shape[field]
+            if constant is not None:
+                # Every document holds the same value: it counts every match.
+                out[n] = [(constant, total)]
+            elif terms == 0:
+                out[n] = []
+            elif n == "decade" and "year" in FACET_FIELDS:
+                continue  # summed from the years below: one pass fewer
+            else:
+                # Every value in the window of each segment: exact counts across segments.
+                window = max(size + 10, terms) if self._segments > 1 else size + 10
+                every = n == "year" and "decade" in wanted
+                spec[n] = {
+                    "terms": {
+                        "field": field,
+                        "size": max(terms, 1) if every else size + 10,
+                        "segment_size": max(window, terms) if every else window,
+                    }
+                }
+        if "decade" in wanted and "decade" not in out and "year" not in spec:
+            terms = shape["year"][0]
+            spec["year"] = {"terms": {"field": "year", "size": terms, "segment_size": terms}}
+        counted = searcher.aggregate(query, spec) if spec else {}
+        for n, result in counted.items():
+            pairs = [(str(b["key"]), int(b["doc_count"])) for b in result.get("buckets", [])]
+            if n == "year" and "decade" in wanted and "decade" not in out:
+                decades: dict[str, int] = {}
+                for year, count in pairs:
+                    decades[f"{year[:3]}0s"] = decades.get(f"{year[:3]}0s", 0) + count
+                out["decade"] = sorted(decades.items(), key=_by_count)[:size]
+            if n in wanted:
+                out[n] = sorted(pairs, key=_by_count)[:size]
+        return {n: out.get(n, []) for n in wanted}
+
+    def _shape(self, searcher: Any) -> dict[str, tuple[int, str | None]]:
+        """Per facet field: how many distinct values the index holds, and the value
+        every document holds when there is just one (cached with the searcher)."""
+        with self._lock:
+            if self._field_shape is None or self._shape_of is not searcher:
+                shape: dict[str, tuple[int, str | None]] = {}
+                everyone = int(searcher.num_docs)
+                for field in FACET_FIELDS.values():
+                    terms = searcher.terms_with_prefix(field, "")
+                    constant = None
+                    if len(terms) == 1 and int(terms[0][1]) == everyone:
+                        constant = str(terms[0][0])
+                    shape[field] = (len(terms), constant)
+                self._field_shape, self._shape_of = shape, searcher
+            return self._field_shape
 
     def term_counts(self, words: Sequence[str]) -> dict[str, int]:
         """Documents holding each word in some field (an upper bound: fields add up)."""
