@@ -122,6 +122,17 @@ def terms(text: str) -> list[str]:
     return [stem(w) for w in words]
 
 
+def surface_terms(text: str) -> list[str]:
+    """The words of `text` folded but not stemmed (Chinese segmented as for `terms`)."""
+    if _HAN.search(text):
+        return [fold_word(text[t.start : t.end]) for t in tokens(text)]
+    folded = text.casefold()
+    if not folded.isascii():
+        decomposed = unicodedata.normalize("NFKD", folded)
+        folded = unicodedata.normalize("NFC", _COMBINING.sub("", decomposed))
+    return _WORD.findall(_INNER_APOSTROPHE.sub("", folded))
+
+
 def index_text(text: str) -> str:
     """`text` as the index stores it: its analysed words separated by spaces."""
     return " ".join(terms(text))

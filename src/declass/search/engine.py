@@ -235,6 +235,9 @@ class _Planner:
             return forms.pop() if len(forms) == 1 else AnyOf(tuple(sorted(forms, key=str)))
         if len(words) == 1:
             self.typed.setdefault(words[0], fold_word(node.text))
+            surface = analysis.surface_terms(node.text)
+            if len(surface) == 1 and surface[0] != words[0]:
+                return TermMatch(words, False, fields, surface[0])
         return TermMatch(words, False, fields)
 
     def _field(self, node: Field) -> IndexExpression | None:

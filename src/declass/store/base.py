@@ -84,6 +84,9 @@ class TermMatch:
     words: tuple[str, ...]
     prefix: bool = False
     fields: tuple[str, ...] = ()
+    # The one word as the reader typed it, folded but not stemmed: a backend that keeps
+    # exact forms ranks "religions" above "religion" for it (both match).
+    surface: str = ""
 
 
 @dataclass(frozen=True)
@@ -141,13 +144,15 @@ class SearchRequest:
     facet_size: int = 10
     # Restricted and still-embargoed documents are left out unless the caller may see them.
     include_restricted: bool = False
-    # Relative weights of the text fields in BM25 (title and headings above body).
+    # Relative weights of the text fields (title and headings above body, body above
+    # notes). They multiply each field's BM25 score, after saturation: a large weight
+    # would let a short field's length decide the ranking, so they stay close to 1.
     weights: tuple[tuple[str, float], ...] = (
-        ("title", 10.0),
-        ("heading", 5.0),
+        ("title", 1.5),
+        ("heading", 1.25),
         ("body", 1.0),
         ("note", 0.5),
-        ("people", 8.0),
+        ("people", 1.5),
     )
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from declass.model import BlockKind, Document, ParticipantRole
 from declass.names import fold
-from declass.search.analysis import index_text
+from declass.search.analysis import index_text, surface_terms
 
 # People named in a document as its speakers, authors or participants; someone only
 # mentioned is found through the text instead.
@@ -46,6 +46,12 @@ def index_columns(doc: Document) -> tuple[str, str, str, str, str]:
         index_text("\n".join(notes)),
         index_text("\n".join(people)),
     )
+
+
+def surface_text(doc: Document) -> str:
+    """Every word of `doc`'s title and texts folded but not stemmed, for exact forms."""
+    parts = [doc.title, *(b.text for t in doc.texts for b in t.blocks)]
+    return " ".join(surface_terms("\n".join(parts)))
 
 
 @dataclass(frozen=True)

@@ -42,15 +42,17 @@ from declass.store.base import (
     SearchRequest,
     TermMatch,
 )
-from declass.store.index_fields import index_columns, index_facts, person_key
+from declass.store.index_fields import index_columns, index_facts, person_key, surface_text
 
 # Bump when the schema or the analysis changes: an index of another layout is rebuilt.
-LAYOUT = 1
+LAYOUT = 3
 STATE_FILE = "state.json"
 # Staged documents are published at least this often while a run goes on.
-PUBLISH_EVERY_DOCS = 5000
-PUBLISH_EVERY_SECONDS = 30.0
-WRITER_HEAP = 128_000_000
+# Few, large segments: facet counts are exact across segments only by reading each
+# segment's whole vocabulary of a field, so fewer segments make faceting cheaper.
+PUBLISH_EVERY_DOCS = 50_000
+PUBLISH_EVERY_SECONDS = 120.0
+WRITER_HEAP = 400_000_000
 # Facet name → the fast field counted; filter fields compare case-blind keys.
 FACET_FIELDS = {
     "type": "type",
@@ -65,6 +67,7 @@ FACET_FIELDS = {
 _OPEN_END = 99991231
 _UNDATED_SORT = 99999999
 _MAX_CLAUSES = 4096  # beyond this a query is refused, not run
+EXACT_BOOST = 0.5  # against 1 for the body: an exact form breaks ties among its stems
 
 
 def _day(iso: str, default: int) -> int:
@@ -77,11 +80,14 @@ def build_schema() -> Any:
     sb.add_text_field("doc_id", tokenizer_name="raw", stored=True)
     for name in TEXT_FIELDS:
         sb.add_text_field(name, tokenizer_name="whitespace")
+    # Words as written (folded, unstemmed), counted but without positions: they only
+    # lift a document holding the very form the reader typed.
+    sb.add_text_field("exact", tokenizer_name="whitespace", index_option="freq")
     for name in FACET_FIELDS.values():
         sb.add_text_field(name, tokenizer_name="raw", fast=True)
     # "field=value" terms for filters, compared case-blind.
     sb.add_text_field("keys", tokenizer_name="raw", index_option="basic")
-    for name in ("access", "dated"):
+    for name in ("access", "dated", "closed"):
         sb.add_text_field(name, tokenizer_name="raw", index_option="basic")
     for name in ("start", "end", "sort", "embargo"):
         sb.add_integer_field(name, indexed=True, fast=True)
@@ -121,6 +127,7 @@ def to_tantivy(row: int, doc: Document) -> Any:
     entry.add_text("doc_id", doc.id)
     for name, text in zip(TEXT_FIELDS, index_columns(doc), strict=True):
         entry.add_text(name, text)
+    entry.add_text("exact", surface_text(doc))
     keys: list[str] = []
     entry.add_text("type", f.doc_type)
     keys.append(f"type={f.doc_type}")
@@ -142,6 +149,8 @@ def to_tantivy(row: int, doc: Document) -> Any:
     for key in dict.fromkeys(keys):
         entry.add_text("keys", key)
     entry.add_text("access", f.access)
+    if f.access != "public" or f.embargo_until:
+        entry.add_text("closed", "1")  # only these need the access filter
     if f.dated:
         entry.add_text("dated", "1")
     entry.add_integer("start", _day(f.date_start, 0))
@@ -312,7 +321,7 @@ class TantivyIndex:
         """Rows of the page with their scores, the total, and facet counts."""
         searcher = self.searcher()
         query = _Compiler(self.schema, dict(request.weights)).query(request.expression)
-        if not request.include_restricted:
+        if not request.include_restricted and int(searcher.doc_freq("closed", "1")):
             query = _public_only(self.schema, query, today or date.today())
         offset, limit = max(request.offset, 0), max(request.limit, 0)
         if request.sort == "date":
@@ -514,6 +523,10 @@ class _Compiler:
             else:
                 one = q.phrase_query(self.schema, f, words)
             per_field.append((occur.Should, q.boost_query(one, self.weights.get(f, 1.0))))
+        if e.surface and not e.prefix and not e.fields and len(words) == 1:
+            # Every document holding the exact form holds its stem: this only reorders.
+            exact = q.term_query(self.schema, "exact", e.surface)
+            per_field.append((occur.Should, q.boost_query(exact, EXACT_BOOST)))
         return per_field[0][1] if len(per_field) == 1 else q.boolean_query(per_field)
 
 
