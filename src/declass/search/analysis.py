@@ -49,7 +49,7 @@ def fold_word(word: str) -> str:
     if word.isascii():  # the common case needs no Unicode decomposition
         return word.casefold().replace("'", "").replace("`", "")
     decomposed = unicodedata.normalize("NFKD", word.casefold())
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    stripped = _COMBINING.sub("", decomposed)
     return unicodedata.normalize("NFC", _APOSTROPHES.sub("", stripped))
 
 
@@ -99,6 +99,35 @@ def _han_tokens(word: str, offset: int) -> Iterator[Token]:
         last = run.end()
     if last < len(word):
         yield from tokens_at(word[last:], offset + last)
+
+
+def tokens_starting(text: str, heads: frozenset[str]) -> Iterator[Token]:
+    """The tokens of `text` whose folded word begins with one of `heads` (each three
+    letters long, or the whole of a shorter word): stemming keeps a word's start, so a
+    snippet need not analyse the words that cannot match."""
+    if _HAN.search(text):
+        yield from (t for t in tokens(text) if t.term[:3] in heads)
+        return
+    if text.isascii():
+        # Plain ASCII folds by case alone: let the regex engine find the candidates.
+        for m in _heads_pattern(heads).finditer(text):
+            yield Token(stem(fold_word(m.group())), m.start(), m.end())
+        return
+    for m in _WORD.finditer(text):
+        word = m.group()
+        if fold_word(word[:6])[:3] in heads:
+            yield Token(stem(fold_word(word)), m.start(), m.end())
+
+
+@lru_cache(maxsize=256)
+def _heads_pattern(heads: frozenset[str]) -> re.Pattern[str]:
+    # A head may be split by an inner apostrophe in the text ("p'ing" folds to "ping").
+    alternatives = "|".join(
+        "['’ʼ`]?".join(re.escape(c) for c in h) for h in sorted(heads, key=len, reverse=True)
+    )
+    return re.compile(
+        rf"(?<![^\W_'’ʼ`])(?:{alternatives or '(?!)'})[^\W_]*(?:['’ʼ`][^\W_]+)*", re.IGNORECASE
+    )
 
 
 def tokens_at(text: str, offset: int) -> Iterator[Token]:

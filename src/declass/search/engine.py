@@ -386,10 +386,11 @@ def best_passage(
     best: tuple[int, int, str, list[tuple[int, int]]] | None = None
     wanted = len(whole) + len(starts)
     body = [b.text for t in doc.texts for b in t.blocks]
+    heads = frozenset(p[:3] for p in probes)
     for block in _passages(body, probes):
         found = [
             (t.start, t.end, t.term)
-            for t in analysis.tokens(block)
+            for t in analysis.tokens_starting(block, heads)
             if t.term in whole or t.term.startswith(starts or ("\0",))
         ]
         end = 0

@@ -239,13 +239,19 @@ def chinese_forms(name: str) -> set[str]:
             if key in table:
                 out.add(table[key].title())
     to_wg, to_py = _syllable_tables()
-    same = {k: frozenset({k}) for k in (*to_wg, *to_py)}  # joined ⇄ hyphenated, same system
-    for table in (to_wg, to_py, same):
+    for table in (to_wg, to_py, _same_system()):
         per_word = [_word_forms(w, table) for w in words]
         if all(per_word):
             for combo in itertools.islice(itertools.product(*per_word), _MAX_FORMS):
                 out.add(" ".join(_title(w) for w in combo))
     return out
+
+
+@lru_cache(maxsize=1)
+def _same_system() -> dict[str, frozenset[str]]:
+    """Every syllable as itself: joined ⇄ hyphenated spellings within one system."""
+    to_wg, to_py = _syllable_tables()
+    return {k: frozenset({k}) for k in (*to_wg, *to_py)}
 
 
 def _title(word: str) -> str:
@@ -266,6 +272,24 @@ def _schemes() -> list[object]:
     schemes.append(TranslitSchema(name="german-duden", **_GERMAN))  # type: ignore[arg-type]
     schemes.append(TranslitSchema(name="spanish", **_SPANISH))  # type: ignore[arg-type]
     return schemes
+
+
+@lru_cache(maxsize=1)
+def _reverse_patterns() -> list[tuple[dict[str, str], re.Pattern[str]]]:
+    """Each reverse table as one regex of named alternatives, longest first."""
+    compiled = []
+    for table in _reverse_tables():
+        names: dict[str, str] = {}
+        alternatives = []
+        for i, (lat, cyr) in enumerate(table):
+            name = f"g{i}"
+            names[name] = cyr
+            if lat.endswith("$"):
+                alternatives.append(f"(?P<{name}>{re.escape(lat[:-1])}$)")
+            else:
+                alternatives.append(f"(?P<{name}>{re.escape(lat)})")
+        compiled.append((names, re.compile("|".join(alternatives))))
+    return compiled
 
 
 @lru_cache(maxsize=1)
@@ -295,22 +319,16 @@ def cyrillic_readings(word: str) -> set[str]:
     if not latin.isascii() or not latin.isalpha():
         return set()
     readings: set[str] = set()
-    for table in _reverse_tables():
+    for table, pattern in _reverse_patterns():
         out, at = [], 0
         while at < len(latin):
-            for lat, cyr in table:
-                if lat.endswith("$"):
-                    if latin.endswith(lat[:-1]) and at == len(latin) - len(lat) + 1:
-                        out.append(cyr)
-                        at = len(latin)
-                        break
-                    continue
-                if latin.startswith(lat, at):
-                    out.append(cyr)
-                    at += len(lat)
-                    break
-            else:
+            # Longest Latin sequence first, as the table is ordered; an ending only
+            # where it ends the word.
+            m = pattern.match(latin, at)
+            if m is None:
                 break
+            out.append(table[m.lastgroup or ""])
+            at = m.end()
         if at == len(latin):
             readings.add("".join(out))
     # ё is often printed as е, and some schemes write it o after a hushing consonant.

@@ -188,6 +188,8 @@ class TantivyIndex:
         self._vocabulary: dict[str, list[tuple[str, int]]] | None = None
         self._segments = 1
         self._field_shape: dict[str, tuple[int, str | None]] | None = None
+        self._used: tuple[str, ...] = TEXT_FIELDS
+        self._used_of: Any = None
         self._shape_of: Any = None
 
     # -- opening ---------------------------------------------------------------------
@@ -320,7 +322,8 @@ class TantivyIndex:
     def search(self, request: SearchRequest, today: date | None = None) -> Found:
         """Rows of the page with their scores, the total, and facet counts."""
         searcher = self.searcher()
-        query = _Compiler(self.schema, dict(request.weights)).query(request.expression)
+        used = self._used_text_fields(searcher)
+        query = _Compiler(self.schema, dict(request.weights), used).query(request.expression)
         if not request.include_restricted and int(searcher.doc_freq("closed", "1")):
             query = _public_only(self.schema, query, today or date.today())
         offset, limit = max(request.offset, 0), max(request.limit, 0)
@@ -389,6 +392,16 @@ class TantivyIndex:
                 out[n] = sorted(pairs, key=_by_count)[:size]
         return {n: out.get(n, []) for n in wanted}
 
+    def _used_text_fields(self, searcher: Any) -> tuple[str, ...]:
+        """The text fields that hold at least one word (cached with the searcher)."""
+        with self._lock:
+            if self._used_of is not searcher:
+                self._used = tuple(
+                    f for f in TEXT_FIELDS if searcher.terms_with_prefix(f, "", limit=1)
+                )
+                self._used_of = searcher
+            return self._used
+
     def _shape(self, searcher: Any) -> dict[str, tuple[int, str | None]]:
         """Per facet field: how many distinct values the index holds, and the value
         every document holds when there is just one (cached with the searcher)."""
@@ -452,9 +465,12 @@ def _public_only(schema: Any, query: Any, today: date) -> Any:
 class _Compiler:
     """An IndexExpression as a Tantivy query: words score, filters do not."""
 
-    def __init__(self, schema: Any, weights: dict[str, float]) -> None:
+    def __init__(
+        self, schema: Any, weights: dict[str, float], used: Sequence[str] = TEXT_FIELDS
+    ) -> None:
         self.schema = schema
         self.weights = weights
+        self.used = used  # text fields that hold any word: the others cannot match
         self.clauses = 0
 
     def query(self, e: IndexExpression) -> Any:
@@ -512,6 +528,9 @@ class _Compiler:
             return q.empty_query()
         first = str(words[0])
         fields = [f for f in e.fields if f in TEXT_FIELDS] or list(TEXT_FIELDS)
+        fields = [f for f in fields if f in self.used]
+        if not fields:
+            return q.empty_query()
         per_field = []
         for f in fields:
             if e.prefix and len(words) == 1:
