@@ -112,7 +112,7 @@ def test_an_archive_not_yet_embedded_gets_meaning_for_what_the_words_find(
         ranked, found_by, *_ = finder.rank(profile)
         assert ranked
         by_meaning = {d for d, modes in found_by.items() if "semantic" in modes}
-        by_words = {d for d, modes in found_by.items() if {"fulltext", "periods"} & set(modes)}
+        by_words = {d for d, modes in found_by.items() if "fulltext" in modes}
         assert by_meaning and by_meaning <= by_words  # nothing else is embedded yet
         embedded = store.embedded_documents(embedder.name)
         assert by_words <= set(embedded) and 0 < len(embedded) <= total

@@ -37,6 +37,4 @@ def test_tokens_starting_finds_what_full_analysis_finds(text: str, asked: list[s
     heads = frozenset(t[:3] for w in asked for t in analysis.terms(w))
     expected = [t for t in analysis.tokens(text) if t.term[:3] in heads]
     found = list(analysis.tokens_starting(text, heads))
-    assert [(t.term, t.start, t.end) for t in found] == [
-        (t.term, t.start, t.end) for t in expected
-    ]
+    assert [(t.term, t.start, t.end) for t in found] == [(t.term, t.start, t.end) for t in expected]
