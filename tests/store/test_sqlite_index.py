@@ -24,31 +24,37 @@ def _doc(n: int, body: str) -> Document:
     )
 
 
-def test_what_another_connection_writes_is_found(tmp_path: Path) -> None:
+def _fresh_archive(tmp_path: Path) -> tuple[Path, SQLiteStore]:
     db = tmp_path / "archive.sqlite3"
-    reader = SQLiteStore(db)
-    reader.migrate()
+    store = SQLiteStore(db)
+    store.migrate()
+    return db, store
+
+
+def _put_notes(store: SQLiteStore, numbers: range, topic: str) -> None:
+    for n in numbers:
+        store.put(_doc(n, f"Synthetic note {n} on the {topic}."))
+
+
+def test_what_another_connection_writes_is_found(tmp_path: Path) -> None:
+    db, reader = _fresh_archive(tmp_path)
     assert search(reader, "quarantine").total == 0
     writer = SQLiteStore(db)
-    for n in range(5):
-        writer.put(_doc(n, f"Synthetic note {n} on the quarantine of Cuba."))
+    _put_notes(writer, range(5), "quarantine of Cuba")
     writer.close()  # publishes and lets go of the index
     assert search(reader, "quarantine").total == 5
     reader.close()
 
 
 def test_writes_never_published_are_caught_up(tmp_path: Path) -> None:
-    db = tmp_path / "archive.sqlite3"
-    store = SQLiteStore(db)
-    store.migrate()
+    db, store = _fresh_archive(tmp_path)
     store.put(_doc(1, "Synthetic note on the blockade."))
     store.close()
-    # A process that committed to SQLite but died before its index saw the documents:
-    # here, the index folder's state is rolled back to before them.
+    # A process that committed to SQLite but died before its index saw the documents
+    # (here: one that never hands them to the index, and never closes).
     crashed = SQLiteStore(db)
     crashed._search.stage = lambda row, doc: None  # type: ignore[method-assign]
-    for n in range(2, 6):
-        crashed.put(_doc(n, f"Synthetic note {n} on the blockade."))
+    _put_notes(crashed, range(2, 6), "blockade")
     crashed.db.close()
     store = SQLiteStore(db)
     assert search(store, "blockade").total == 5
@@ -58,9 +64,7 @@ def test_writes_never_published_are_caught_up(tmp_path: Path) -> None:
 
 
 def test_a_lost_index_is_rebuilt_from_the_catalogue(tmp_path: Path) -> None:
-    db = tmp_path / "archive.sqlite3"
-    store = SQLiteStore(db)
-    store.migrate()
+    db, store = _fresh_archive(tmp_path)
     for n in range(30):
         store.put(_doc(n, f"Synthetic note {n} on {'arms' if n % 3 else 'trade'} talks."))
     before = search(store, "arms", page_size=50)
@@ -85,8 +89,7 @@ def test_facets_count_exactly_across_many_segments(
     from declass.store import tantivy_search
 
     monkeypatch.setattr(tantivy_search, "PUBLISH_EVERY_DOCS", 7)  # a segment every 7
-    store = SQLiteStore(tmp_path / "archive.sqlite3")
-    store.migrate()
+    db, store = _fresh_archive(tmp_path)
     codes = ["USA", "FRA", "CHN", "RUS", "IND", "BRA", "EGY"]
     people = [f"Speaker {chr(65 + i)}" for i in range(11)]
     docs = []
@@ -102,7 +105,7 @@ def test_facets_count_exactly_across_many_segments(
         store.put(doc)
         docs.append(doc)
     store.close()
-    store = SQLiteStore(tmp_path / "archive.sqlite3")
+    store = SQLiteStore(db)
     assert store._search.index.searcher().num_segments > 1
     expected = {
         "country": Counter(d.countries[0].code for d in docs),
