@@ -16,10 +16,12 @@ aggregations over fast fields.
 from __future__ import annotations
 
 import json
+import math
 import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -68,6 +70,7 @@ _OPEN_END = 99991231
 _UNDATED_SORT = 99999999
 _MAX_CLAUSES = 4096  # beyond this a query is refused, not run
 EXACT_BOOST = 0.5  # against 1 for the body: an exact form breaks ties among its stems
+SHORT_FIELDS = ("title", "heading", "people")  # metadata: matched or not, no length
 
 
 def _day(iso: str, default: int) -> int:
@@ -189,6 +192,7 @@ class TantivyIndex:
         self._segments = 1
         self._field_shape: dict[str, tuple[int, str | None]] | None = None
         self._used: tuple[str, ...] = TEXT_FIELDS
+        self._executor: ThreadPoolExecutor | None = None
         self._used_of: Any = None
         self._shape_of: Any = None
 
@@ -323,10 +327,17 @@ class TantivyIndex:
         """Rows of the page with their scores, the total, and facet counts."""
         searcher = self.searcher()
         used = self._used_text_fields(searcher)
-        query = _Compiler(self.schema, dict(request.weights), used).query(request.expression)
+        compiler = _Compiler(self.schema, dict(request.weights), used, searcher)
+        query = compiler.query(request.expression)
         if not request.include_restricted and int(searcher.doc_freq("closed", "1")):
             query = _public_only(self.schema, query, today or date.today())
         offset, limit = max(request.offset, 0), max(request.limit, 0)
+        wanted = [n for n in request.facets if n in FACET_FIELDS]
+        size = request.facet_size
+        spec, fixed = self._facet_plan(searcher, wanted, size) if size > 0 else ({}, {})
+        # Tantivy lets go of the GIL: the facets are counted on a second core while the
+        # page is ranked on this one.
+        counting = self._pool().submit(searcher.aggregate, query, spec) if spec else None
         if request.sort == "date":
             found = searcher.search(
                 query,
@@ -338,34 +349,38 @@ class TantivyIndex:
             )
         else:
             found = searcher.search(query, limit, count=True, offset=offset)
+        counted = counting.result() if counting is not None else {}
         addresses = [a for _, a in found.hits]
         rows = [int(r) for r in searcher.fast_field_values("row", addresses)] if addresses else []
         scores = [float(s) if request.sort != "date" else 0.0 for s, _ in found.hits]
-        facets: dict[str, list[tuple[str, int]]] = {}
-        wanted = [n for n in request.facets if n in FACET_FIELDS]
-        if wanted and request.facet_size > 0 and found.count:
-            facets = self._facets(searcher, query, wanted, request.facet_size, int(found.count))
+        total = int(found.count)
+        if size > 0 and total:
+            facets = self._facet_counts(counted, fixed, wanted, size, total)
         else:
             facets = {n: [] for n in wanted}
-        return Found(rows, scores, int(found.count), facets)
+        return Found(rows, scores, total, facets)
 
-    def _facets(
-        self, searcher: Any, query: Any, wanted: list[str], size: int, total: int
-    ) -> dict[str, list[tuple[str, int]]]:
-        """The `size` commonest values of each facet among the matches, counted exactly."""
+    def _pool(self) -> ThreadPoolExecutor:
+        with self._lock:
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="facets")
+            return self._executor
+
+    def _facet_plan(
+        self, searcher: Any, wanted: list[str], size: int
+    ) -> tuple[dict[str, Any], dict[str, str | None]]:
+        """The terms aggregations to run, and the facets known without one (a value
+        every document holds, or None for a field no document holds)."""
         shape = self._shape(searcher)
-        out: dict[str, list[tuple[str, int]]] = {}
+        fixed: dict[str, str | None] = {}
         spec: dict[str, Any] = {}
         for n in wanted:
             field = FACET_FIELDS[n]
             terms, constant = shape[field]
-            if constant is not None:
-                # Every document holds the same value: it counts every match.
-                out[n] = [(constant, total)]
-            elif terms == 0:
-                out[n] = []
-            elif n == "decade" and "year" in FACET_FIELDS:
-                continue  # summed from the years below: one pass fewer
+            if constant is not None or terms == 0:
+                fixed[n] = constant
+            elif n == "decade":
+                continue  # summed from the years: one aggregation fewer
             else:
                 # Every value in the window of each segment: exact counts across segments.
                 window = max(size + 10, terms) if self._segments > 1 else size + 10
@@ -377,10 +392,23 @@ class TantivyIndex:
                         "segment_size": max(window, terms) if every else window,
                     }
                 }
-        if "decade" in wanted and "decade" not in out and "year" not in spec:
-            terms = shape["year"][0]
+        if "decade" in wanted and "decade" not in fixed and "year" not in spec:
+            terms = max(shape["year"][0], 1)
             spec["year"] = {"terms": {"field": "year", "size": terms, "segment_size": terms}}
-        counted = searcher.aggregate(query, spec) if spec else {}
+        return spec, fixed
+
+    def _facet_counts(
+        self,
+        counted: dict[str, Any],
+        fixed: dict[str, str | None],
+        wanted: list[str],
+        size: int,
+        total: int,
+    ) -> dict[str, list[tuple[str, int]]]:
+        """The `size` commonest values of each facet among the matches, counted exactly."""
+        out: dict[str, list[tuple[str, int]]] = {
+            n: [(value, total)] if value is not None else [] for n, value in fixed.items()
+        }
         for n, result in counted.items():
             pairs = [(str(b["key"]), int(b["doc_count"])) for b in result.get("buckets", [])]
             if n == "year" and "decade" in wanted and "decade" not in out:
@@ -466,12 +494,22 @@ class _Compiler:
     """An IndexExpression as a Tantivy query: words score, filters do not."""
 
     def __init__(
-        self, schema: Any, weights: dict[str, float], used: Sequence[str] = TEXT_FIELDS
+        self,
+        schema: Any,
+        weights: dict[str, float],
+        used: Sequence[str] = TEXT_FIELDS,
+        searcher: Any = None,
     ) -> None:
         self.schema = schema
         self.weights = weights
         self.used = used  # text fields that hold any word: the others cannot match
+        self.searcher = searcher
         self.clauses = 0
+
+    def _idf(self, field: str, word: str) -> float:
+        n = int(self.searcher.doc_freq(field, word))
+        total = int(self.searcher.num_docs)
+        return math.log(1 + (total - n + 0.5) / (n + 0.5))
 
     def query(self, e: IndexExpression) -> Any:
         q, occur = tantivy.Query, tantivy.Occur
@@ -541,7 +579,15 @@ class _Compiler:
                 one = q.term_query(self.schema, f, first)
             else:
                 one = q.phrase_query(self.schema, f, words)
-            per_field.append((occur.Should, q.boost_query(one, self.weights.get(f, 1.0))))
+            weight = self.weights.get(f, 1.0)
+            if f in SHORT_FIELDS and self.searcher is not None:
+                # A title or a speaker's name either holds the words or not: its length
+                # (a "Mr." more or less) must not reorder documents, so the match counts
+                # as BM25 would at average length and one occurrence, idf times weight.
+                idf = sum(self._idf(f, str(w)) for w in words) if not e.prefix else 1.0
+                per_field.append((occur.Should, q.const_score_query(one, weight * idf)))
+            else:
+                per_field.append((occur.Should, q.boost_query(one, weight)))
         if e.surface and not e.prefix and not e.fields and len(words) == 1:
             # Every document holding the exact form holds its stem: this only reorders.
             exact = q.term_query(self.schema, "exact", e.surface)
