@@ -121,3 +121,21 @@ def test_facets_count_exactly_across_many_segments(
             top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:size]
             assert [(f.value, f.count) for f in found.facets[name]] == top, name
     store.close()
+
+
+def test_a_writer_held_elsewhere_delays_indexing_but_loses_nothing(tmp_path: Path) -> None:
+    db, store = _fresh_archive(tmp_path)
+    store.put(_doc(1, "Synthetic note on the armistice."))
+    store.close()
+    # Another process (here: another store) holds the index's writer while this one writes.
+    holder = SQLiteStore(db)
+    holder._search.index._acquire_writer()
+    writer = SQLiteStore(db)
+    _put_notes(writer, range(2, 5), "armistice")  # committed; the index cannot take them
+    assert writer._search._level is False
+    writer.close()
+    holder._search.release()
+    holder.close()
+    reader = SQLiteStore(db)
+    assert search(reader, "armistice").total == 4
+    reader.close()

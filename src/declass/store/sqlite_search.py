@@ -125,7 +125,13 @@ class SQLiteSearch:
                 # Level first, so that rows a killed run left unindexed are not skipped.
                 self.ensure_level()
             if self._level:
-                self.index.stage(row, doc)
+                try:
+                    self.index.stage(row, doc)
+                except ValueError:
+                    # Another process holds the index's writer (a reading room catching
+                    # up): the document is in SQLite, and a later catch-up indexes it.
+                    self._level = False
+                    self._seen = None
 
     def release(self) -> None:
         """Publish what is staged and let go of the writer."""
