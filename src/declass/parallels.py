@@ -727,9 +727,7 @@ class ParallelFinder:
                 # passages: the fused list then stands on both, and an archive not yet
                 # wholly embedded still gets a semantic vote on what the words found.
                 lexical = [h.doc_id for h in lists.get("fulltext", ())]
-                for doc_id, sims in self._candidate_matches(lexical, vectors).items():
-                    row = best.setdefault(doc_id, [0.0] * len(vectors))
-                    best[doc_id] = [max(a, b) for a, b in zip(row, sims, strict=True)]
+                self._add_candidate_matches(best, lexical, vectors)
             lists["semantic"] = _semantic(best)[:CANDIDATES]
         cutoff = profile.year - min_gap_years
         skip = set(exclude)
@@ -749,24 +747,23 @@ class ParallelFinder:
         weights = [VOTES[n] for n in VOTES if n in filtered]
         return fuse(voters, weights=weights), found_by, vectors, passages, query
 
-    def _candidate_matches(
-        self, doc_ids: Sequence[str], vectors: np.ndarray
-    ) -> dict[str, list[float]]:
-        """Each candidate's best similarity to each article passage, exactly, embedding
-        the candidates the archive holds no current vectors for (and keeping them)."""
+    def _add_candidate_matches(
+        self, best: dict[str, list[float]], doc_ids: Sequence[str], vectors: np.ndarray
+    ) -> None:
+        """Fold into `best` each candidate's similarity to each article passage, exactly,
+        embedding the candidates the archive holds no current vectors for (and keeping
+        them)."""
         from declass.embeddings import embed_archive
 
         wanted = list(dict.fromkeys(doc_ids))
         if not wanted:
-            return {}
+            return
         with self._writing:  # one writer at a time on the store's connection
             embed_archive(self.store, self.embedder, doc_ids=wanted)
-        best: dict[str, list[float]] = {}
         for v in self.store.passage_vectors(self.embedder.name, wanted):
             sims = vectors @ as_array(v.vector)
             row = best.setdefault(v.doc_id, [0.0] * len(vectors))
             best[v.doc_id] = [max(a, float(b)) for a, b in zip(row, sims, strict=True)]
-        return best
 
     def _allowed(self, doc_id: str, cutoff: int, today: date | None) -> bool:
         try:

@@ -31,6 +31,13 @@ def _fresh_archive(tmp_path: Path) -> tuple[Path, SQLiteStore]:
     return db, store
 
 
+def _closed_archive_with_one_note(tmp_path: Path, topic: str) -> Path:
+    db, store = _fresh_archive(tmp_path)
+    store.put(_doc(1, f"Synthetic note on the {topic}."))
+    store.close()
+    return db
+
+
 def _put_notes(store: SQLiteStore, numbers: range, topic: str) -> None:
     for n in numbers:
         store.put(_doc(n, f"Synthetic note {n} on the {topic}."))
@@ -47,9 +54,7 @@ def test_what_another_connection_writes_is_found(tmp_path: Path) -> None:
 
 
 def test_writes_never_published_are_caught_up(tmp_path: Path) -> None:
-    db, store = _fresh_archive(tmp_path)
-    store.put(_doc(1, "Synthetic note on the blockade."))
-    store.close()
+    db = _closed_archive_with_one_note(tmp_path, "blockade")
     # A process that committed to SQLite but died before its index saw the documents
     # (here: one that never hands them to the index, and never closes).
     crashed = SQLiteStore(db)
@@ -124,9 +129,7 @@ def test_facets_count_exactly_across_many_segments(
 
 
 def test_a_writer_held_elsewhere_delays_indexing_but_loses_nothing(tmp_path: Path) -> None:
-    db, store = _fresh_archive(tmp_path)
-    store.put(_doc(1, "Synthetic note on the armistice."))
-    store.close()
+    db = _closed_archive_with_one_note(tmp_path, "armistice")
     # Another process (here: another store) holds the index's writer while this one writes.
     holder = SQLiteStore(db)
     holder._search.index._acquire_writer()

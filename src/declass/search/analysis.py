@@ -140,12 +140,8 @@ def terms(text: str) -> list[str]:
     if _HAN.search(text):
         return [t.term for t in tokens(text)]
     # The index's fast path: fold the whole text once and stem the words in bulk.
-    folded = text.casefold()
-    if not folded.isascii():
-        decomposed = unicodedata.normalize("NFKD", folded)
-        folded = unicodedata.normalize("NFC", _COMBINING.sub("", decomposed))
-    words = _WORD.findall(_INNER_APOSTROPHE.sub("", folded))
-    if not _CYRILLIC.search(folded):
+    words = _folded_words(text)
+    if not _CYRILLIC.search(text):
         with _stem_lock:
             return list(_english.stemWords(words))
     return [stem(w) for w in words]
@@ -155,6 +151,12 @@ def surface_terms(text: str) -> list[str]:
     """The words of `text` folded but not stemmed (Chinese segmented as for `terms`)."""
     if _HAN.search(text):
         return [fold_word(text[t.start : t.end]) for t in tokens(text)]
+    return _folded_words(text)
+
+
+def _folded_words(text: str) -> list[str]:
+    """The words of a text without Han characters, each as `fold_word` makes it, with
+    the whole text folded at once."""
     folded = text.casefold()
     if not folded.isascii():
         decomposed = unicodedata.normalize("NFKD", folded)

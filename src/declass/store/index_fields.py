@@ -8,8 +8,11 @@ that filters and facets need. SQLite (Tantivy) and PostgreSQL (tsvector) index t
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from declass.errors import QueryError
 from declass.model import BlockKind, Document, ParticipantRole
 from declass.names import fold
 from declass.search.analysis import index_text, surface_terms
@@ -108,3 +111,35 @@ def index_facts(doc: Document) -> IndexFacts:
         access=doc.access.value,
         embargo_until=doc.embargo_until.isoformat() if doc.embargo_until else "",
     )
+
+
+def filter_keys(field: str, values: Sequence[str]) -> list[str]:
+    """The values of a filter on `field` as the index keeps them: case-blind, a country
+    by code or folded name, a person by `person_key`, a type as its hyphenated name, a
+    decade with its "s". Raises QueryError for a field nothing can be filtered on."""
+    lowered = {v.casefold() for v in values}
+    if field == "country":
+        keys = lowered | {fold(v) for v in values}
+    elif field == "person":
+        keys = {person_key(v) for v in values}
+    elif field == "type":
+        keys = {fold(v).replace(" ", "-") for v in values}
+    elif field == "decade":
+        keys = {v if v.endswith("s") else v + "s" for v in lowered}
+    elif field in ("collection", "year", "language", "source"):
+        keys = lowered
+    else:
+        raise QueryError(0, f"cannot filter on {field!r}")
+    return sorted(keys)
+
+
+def preferred_spellings(rows: Iterable[tuple[str, str, int]]) -> dict[str, str]:
+    """Each person key's spelling from (key, spelling, documents) rows: the one most
+    documents use, mixed case before capitals ("Gromyko" before "GROMYKO")."""
+    shown: dict[str, Counter[str]] = {}
+    for key, name, n in rows:
+        shown.setdefault(key, Counter())[name] += n
+    return {
+        key: max(forms.items(), key=lambda kv: (kv[0] != kv[0].upper(), kv[1], kv[0]))[0]
+        for key, forms in shown.items()
+    }

@@ -10,15 +10,12 @@ ever read by PostgreSQL's parser. Ranking is `ts_rank` with the request's field 
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from declass.errors import QueryError
 from declass.model import Document
-from declass.names import fold
 from declass.store.base import (
     AllOf,
     AnyOf,
@@ -33,7 +30,12 @@ from declass.store.base import (
     SearchRequest,
     TermMatch,
 )
-from declass.store.index_fields import index_columns, index_facts, person_key
+from declass.store.index_fields import (
+    filter_keys,
+    index_columns,
+    index_facts,
+    preferred_spellings,
+)
 
 MIGRATION = """
     CREATE TABLE search_docs (
@@ -193,27 +195,15 @@ def _predicate(e: IndexExpression, out: _Compiled, scoring: bool = True) -> str:
 
 
 def _field_filter(e: FieldFilter, out: _Compiled) -> str:
-    values = [clean(v) for v in e.values]
-    lowered = sorted({v.casefold() for v in values})
-    if e.field == "country":
-        out.params.append(sorted(set(lowered) | {fold(v) for v in values}))
-        return "country_keys && %s::text[]"
-    if e.field == "person":
-        out.params.append(sorted({person_key(v) for v in values}))
-        return "people && %s::text[]"
-    if e.field == "collection":
-        out.params.append(lowered)
-        return "collection_keys && %s::text[]"
+    out.params.append(filter_keys(e.field, [clean(v) for v in e.values]))
+    if e.field in ("country", "person", "collection"):
+        column = {"country": "country_keys", "person": "people", "collection": "collection_keys"}
+        return f"{column[e.field]} && %s::text[]"
     if e.field == "type":
-        out.params.append(sorted({fold(v).replace(" ", "-") for v in values}))
         return "doc_type = ANY(%s::text[])"
     if e.field == "decade":
-        out.params.append(sorted({v if v.endswith("s") else v + "s" for v in lowered}))
         return "decade = ANY(%s::text[])"
-    if e.field in ("year", "language", "source"):
-        out.params.append(lowered)
-        return f"lower({e.field}) = ANY(%s::text[])"
-    raise QueryError(0, f"cannot filter on {e.field!r}")
+    return f"lower({e.field}) = ANY(%s::text[])"  # year, language, source
 
 
 def class_weights(request: SearchRequest) -> list[float]:
@@ -297,14 +287,8 @@ PEOPLE_NAMES_SQL = (
 
 
 def display_names(rows: Sequence[Sequence[Any]]) -> dict[str, str]:
-    """Each person key's spelling most documents use, preferring mixed case (as SQLite)."""
-    shown: dict[str, Counter[str]] = {}
-    for key, name, n in rows:
-        shown.setdefault(str(key), Counter())[str(name)] += int(n)
-    return {
-        key: max(forms.items(), key=lambda kv: (kv[0] != kv[0].upper(), kv[1], kv[0]))[0]
-        for key, forms in shown.items()
-    }
+    """Each person key's spelling most documents use (PEOPLE_NAMES_SQL's rows)."""
+    return preferred_spellings((str(k), str(name), int(n)) for k, name, n in rows)
 
 
 def similar(

@@ -12,6 +12,7 @@ import sqlite3
 import zlib
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
@@ -348,14 +349,8 @@ class SQLiteStore(Store):
     def put(self, record: Record, run_id: int | None = None) -> WriteOutcome:
         body, digest = codec.serialise(record)
         if isinstance(record, Document):
-            committed = False
-            try:
-                with self._tx():
-                    outcome = self._put_document(record, digest, body, run_id)
-                committed = True
-            finally:
-                self._index_fresh(committed)
-            return outcome
+            with self._document_tx():
+                return self._put_document(record, digest, body, run_id)
         with self._tx():
             if isinstance(record, Authority):
                 return self._put_authority(record, digest, body, run_id)
@@ -448,24 +443,23 @@ class SQLiteStore(Store):
         self._fresh.append((sqlite_search.put_document(self.db, doc), doc))
 
     def restore_version(self, doc: Document, version: Version) -> None:
-        committed = False
+        with self._document_tx():
+            row = self.db.execute("SELECT version FROM documents WHERE id=?", (doc.id,)).fetchone()
+            if row is None or version.number > row[0]:
+                self._write_current(doc, version.content_hash, version.number, row is not None)
+            self._insert_version(doc.id, version, codec.encode(doc))
+
+    @contextmanager
+    def _document_tx(self) -> Iterator[None]:
+        """A write transaction whose current documents reach the search index once it
+        commits; a rolled-back one hands it nothing."""
         try:
             with self._tx():
-                row = self.db.execute(
-                    "SELECT version FROM documents WHERE id=?", (doc.id,)
-                ).fetchone()
-                if row is None or version.number > row[0]:
-                    self._write_current(doc, version.content_hash, version.number, row is not None)
-                self._insert_version(doc.id, version, codec.encode(doc))
-            committed = True
-        finally:
-            self._index_fresh(committed)
-
-    def _index_fresh(self, committed: bool) -> None:
-        """Hand what the last transaction committed to the search index."""
+                yield
+        except BaseException:
+            self._fresh.clear()
+            raise
         fresh, self._fresh = self._fresh, []
-        if not committed:
-            return  # rolled back: nothing of it may reach the index
         if fresh:
             self._search.changed()
         for row, doc in fresh:

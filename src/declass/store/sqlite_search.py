@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from declass.model import Document
 from declass.store.base import FacetCount, IndexHit, SearchPage, SearchRequest
-from declass.store.index_fields import NAMED_ROLES, person_key
+from declass.store.index_fields import NAMED_ROLES, person_key, preferred_spellings
 from declass.store.tantivy_search import TantivyIndex
 
 # Version 2 made an FTS5 index; version 4 hands search to Tantivy and drops it.
@@ -142,8 +141,7 @@ class SQLiteSearch:
 
     # -- searching -------------------------------------------------------------------
     def search(self, request: SearchRequest) -> SearchPage:
-        with self._lock:
-            self.ensure_level()
+        self.ensure_level()
         found = self.index.search(request)
         hits = self._hits(found.rows, found.scores)
         counted: dict[str, tuple[FacetCount, ...]] = {}
@@ -182,30 +180,23 @@ class SQLiteSearch:
         if self._people_generation != generation or any(
             k not in self._people_display for k in keys
         ):
-            shown: defaultdict[str, Counter[str]] = defaultdict(Counter)
             marks = ",".join("?" * len(NAMED_ROLES))
-            for (name,) in self.db.execute(
+            rows = self.db.execute(
                 f"SELECT name FROM document_participants WHERE role IN ({marks})", NAMED_ROLES
-            ):
-                shown[person_key(name)][name] += 1
-            self._people_display = {
-                key: max(forms.items(), key=lambda kv: (kv[0] != kv[0].upper(), kv[1], kv[0]))[0]
-                for key, forms in shown.items()
-            }
+            )
+            self._people_display = preferred_spellings((person_key(n), n, 1) for (n,) in rows)
             self._people_generation = generation
         return self._people_display
 
     # -- vocabulary ------------------------------------------------------------------
     def term_counts(self, words: Sequence[str]) -> dict[str, int]:
-        with self._lock:
-            self.ensure_level()
+        self.ensure_level()
         return self.index.term_counts(words)
 
     def similar_terms(self, word: str, max_distance: int, limit: int = 5) -> list[str]:
         from rapidfuzz.distance import Levenshtein
 
-        with self._lock:
-            self.ensure_level()
+        self.ensure_level()
         vocabulary = self.index.vocabulary()
         # A misspelling rarely touches the first letter; looking only there keeps
         # this fast on a large vocabulary. Indexed words are stems, so a typed word is

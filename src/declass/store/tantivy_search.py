@@ -31,8 +31,8 @@ import tantivy
 
 from declass.errors import QueryError
 from declass.model import Document
-from declass.names import fold
 from declass.store.base import (
+    FACET_FIELDS,
     TEXT_FIELDS,
     AllOf,
     AnyOf,
@@ -44,7 +44,7 @@ from declass.store.base import (
     SearchRequest,
     TermMatch,
 )
-from declass.store.index_fields import index_columns, index_facts, person_key, surface_text
+from declass.store.index_fields import filter_keys, index_columns, index_facts, surface_text
 
 # Bump when the schema or the analysis changes: an index of another layout is rebuilt.
 LAYOUT = 3
@@ -55,17 +55,6 @@ STATE_FILE = "state.json"
 PUBLISH_EVERY_DOCS = 50_000
 PUBLISH_EVERY_SECONDS = 120.0
 WRITER_HEAP = 400_000_000
-# Facet name → the fast field counted; filter fields compare case-blind keys.
-FACET_FIELDS = {
-    "type": "type",
-    "country": "country",
-    "person": "person",
-    "decade": "decade",
-    "year": "year",
-    "collection": "collection",
-    "language": "language",
-    "source": "source",
-}
 _OPEN_END = 99991231
 _UNDATED_SORT = 99999999
 _MAX_CLAUSES = 4096  # beyond this a query is refused, not run
@@ -86,7 +75,8 @@ def build_schema() -> Any:
     # Words as written (folded, unstemmed), counted but without positions: they only
     # lift a document holding the very form the reader typed.
     sb.add_text_field("exact", tokenizer_name="whitespace", index_option="freq")
-    for name in FACET_FIELDS.values():
+    # Each facet is a fast field of its own name, counted by terms aggregations.
+    for name in FACET_FIELDS:
         sb.add_text_field(name, tokenizer_name="raw", fast=True)
     # "field=value" terms for filters, compared case-blind.
     sb.add_text_field("keys", tokenizer_name="raw", index_option="basic")
@@ -188,13 +178,12 @@ class TantivyIndex:
         self._since = time.monotonic()
         self._published = IndexState.read(folder)
         self._searcher: Any = None
-        self._vocabulary: dict[str, list[tuple[str, int]]] | None = None
+        # What the current searcher's index holds, read when the searcher is made.
         self._segments = 1
-        self._field_shape: dict[str, tuple[int, str | None]] | None = None
         self._used: tuple[str, ...] = TEXT_FIELDS
+        self._shape: dict[str, tuple[int, str | None]] = {}
+        self._vocabulary: dict[str, list[tuple[str, int]]] | None = None
         self._executor: ThreadPoolExecutor | None = None
-        self._used_of: Any = None
-        self._shape_of: Any = None
 
     # -- opening ---------------------------------------------------------------------
     def _open(self) -> Any:
@@ -312,9 +301,12 @@ class TantivyIndex:
             if self._searcher is None:
                 index = self._open()
                 index.reload()
-                self._searcher = index.searcher()
-                self._segments = int(self._searcher.num_segments)
+                searcher = index.searcher()
+                self._segments = int(searcher.num_segments)
+                self._used = _used_text_fields(searcher)
+                self._shape = _facet_shape(searcher)
                 self._vocabulary = None
+                self._searcher = searcher
             return self._searcher
 
     def refresh(self) -> None:
@@ -325,8 +317,9 @@ class TantivyIndex:
 
     def search(self, request: SearchRequest, today: date | None = None) -> Found:
         """Rows of the page with their scores, the total, and facet counts."""
-        searcher = self.searcher()
-        used = self._used_text_fields(searcher)
+        with self._lock:
+            searcher, used, shape = self.searcher(), self._used, self._shape
+            segments = self._segments
         compiler = _Compiler(self.schema, dict(request.weights), used, searcher)
         query = compiler.query(request.expression)
         if not request.include_restricted and int(searcher.doc_freq("closed", "1")):
@@ -334,7 +327,7 @@ class TantivyIndex:
         offset, limit = max(request.offset, 0), max(request.limit, 0)
         wanted = [n for n in request.facets if n in FACET_FIELDS]
         size = request.facet_size
-        spec, fixed = self._facet_plan(searcher, wanted, size) if size > 0 else ({}, {})
+        spec, fixed = _facet_plan(shape, segments, wanted, size) if size > 0 else ({}, {})
         # Tantivy lets go of the GIL: the facets are counted on a second core while the
         # page is ranked on this one.
         counting = self._pool().submit(searcher.aggregate, query, spec) if spec else None
@@ -355,7 +348,7 @@ class TantivyIndex:
         scores = [float(s) if request.sort != "date" else 0.0 for s, _ in found.hits]
         total = int(found.count)
         if size > 0 and total:
-            facets = self._facet_counts(counted, fixed, wanted, size, total)
+            facets = _facet_counts(counted, fixed, wanted, size, total)
         else:
             facets = {n: [] for n in wanted}
         return Found(rows, scores, total, facets)
@@ -365,86 +358,6 @@ class TantivyIndex:
             if self._executor is None:
                 self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="facets")
             return self._executor
-
-    def _facet_plan(
-        self, searcher: Any, wanted: list[str], size: int
-    ) -> tuple[dict[str, Any], dict[str, str | None]]:
-        """The terms aggregations to run, and the facets known without one (a value
-        every document holds, or None for a field no document holds)."""
-        shape = self._shape(searcher)
-        fixed: dict[str, str | None] = {}
-        spec: dict[str, Any] = {}
-        for n in wanted:
-            field = FACET_FIELDS[n]
-            terms, constant = shape[field]
-            if constant is not None or terms == 0:
-                fixed[n] = constant
-            elif n == "decade":
-                continue  # summed from the years: one aggregation fewer
-            else:
-                # Every value in the window of each segment: exact counts across segments.
-                window = max(size + 10, terms) if self._segments > 1 else size + 10
-                every = n == "year" and "decade" in wanted
-                spec[n] = {
-                    "terms": {
-                        "field": field,
-                        "size": max(terms, 1) if every else size + 10,
-                        "segment_size": max(window, terms) if every else window,
-                    }
-                }
-        if "decade" in wanted and "decade" not in fixed and "year" not in spec:
-            terms = max(shape["year"][0], 1)
-            spec["year"] = {"terms": {"field": "year", "size": terms, "segment_size": terms}}
-        return spec, fixed
-
-    def _facet_counts(
-        self,
-        counted: dict[str, Any],
-        fixed: dict[str, str | None],
-        wanted: list[str],
-        size: int,
-        total: int,
-    ) -> dict[str, list[tuple[str, int]]]:
-        """The `size` commonest values of each facet among the matches, counted exactly."""
-        out: dict[str, list[tuple[str, int]]] = {
-            n: [(value, total)] if value is not None else [] for n, value in fixed.items()
-        }
-        for n, result in counted.items():
-            pairs = [(str(b["key"]), int(b["doc_count"])) for b in result.get("buckets", [])]
-            if n == "year" and "decade" in wanted and "decade" not in out:
-                decades: dict[str, int] = {}
-                for year, count in pairs:
-                    decades[f"{year[:3]}0s"] = decades.get(f"{year[:3]}0s", 0) + count
-                out["decade"] = sorted(decades.items(), key=_by_count)[:size]
-            if n in wanted:
-                out[n] = sorted(pairs, key=_by_count)[:size]
-        return {n: out.get(n, []) for n in wanted}
-
-    def _used_text_fields(self, searcher: Any) -> tuple[str, ...]:
-        """The text fields that hold at least one word (cached with the searcher)."""
-        with self._lock:
-            if self._used_of is not searcher:
-                self._used = tuple(
-                    f for f in TEXT_FIELDS if searcher.terms_with_prefix(f, "", limit=1)
-                )
-                self._used_of = searcher
-            return self._used
-
-    def _shape(self, searcher: Any) -> dict[str, tuple[int, str | None]]:
-        """Per facet field: how many distinct values the index holds, and the value
-        every document holds when there is just one (cached with the searcher)."""
-        with self._lock:
-            if self._field_shape is None or self._shape_of is not searcher:
-                shape: dict[str, tuple[int, str | None]] = {}
-                everyone = int(searcher.num_docs)
-                for field in FACET_FIELDS.values():
-                    terms = searcher.terms_with_prefix(field, "")
-                    constant = None
-                    if len(terms) == 1 and int(terms[0][1]) == everyone:
-                        constant = str(terms[0][0])
-                    shape[field] = (len(terms), constant)
-                self._field_shape, self._shape_of = shape, searcher
-            return self._field_shape
 
     def term_counts(self, words: Sequence[str]) -> dict[str, int]:
         """Documents holding each word in some field (an upper bound: fields add up)."""
@@ -469,6 +382,78 @@ class TantivyIndex:
                     by_initial.setdefault(term[:1], []).append((term, n))
                 self._vocabulary = by_initial
             return self._vocabulary
+
+
+def _facet_plan(
+    shape: dict[str, tuple[int, str | None]], segments: int, wanted: list[str], size: int
+) -> tuple[dict[str, Any], dict[str, str | None]]:
+    """The terms aggregations to run, and the facets known without one (a value
+    every document holds, or None for a field no document holds)."""
+    fixed: dict[str, str | None] = {}
+    spec: dict[str, Any] = {}
+    for n in wanted:
+        terms, constant = shape[n]
+        if constant is not None or terms == 0:
+            fixed[n] = constant
+        elif n == "decade":
+            continue  # summed from the years: one aggregation fewer
+        else:
+            # Every value in the window of each segment: exact counts across segments.
+            window = max(size + 10, terms) if segments > 1 else size + 10
+            every = n == "year" and "decade" in wanted
+            spec[n] = {
+                "terms": {
+                    "field": n,
+                    "size": max(terms, 1) if every else size + 10,
+                    "segment_size": max(window, terms) if every else window,
+                }
+            }
+    if "decade" in wanted and "decade" not in fixed and "year" not in spec:
+        terms = max(shape["year"][0], 1)
+        spec["year"] = {"terms": {"field": "year", "size": terms, "segment_size": terms}}
+    return spec, fixed
+
+
+def _facet_counts(
+    counted: dict[str, Any],
+    fixed: dict[str, str | None],
+    wanted: list[str],
+    size: int,
+    total: int,
+) -> dict[str, list[tuple[str, int]]]:
+    """The `size` commonest values of each facet among the matches, counted exactly."""
+    out: dict[str, list[tuple[str, int]]] = {
+        n: [(value, total)] if value is not None else [] for n, value in fixed.items()
+    }
+    for n, result in counted.items():
+        pairs = [(str(b["key"]), int(b["doc_count"])) for b in result.get("buckets", [])]
+        if n == "year" and "decade" in wanted and "decade" not in out:
+            decades: dict[str, int] = {}
+            for year, count in pairs:
+                decades[f"{year[:3]}0s"] = decades.get(f"{year[:3]}0s", 0) + count
+            out["decade"] = sorted(decades.items(), key=_by_count)[:size]
+        if n in wanted:
+            out[n] = sorted(pairs, key=_by_count)[:size]
+    return {n: out.get(n, []) for n in wanted}
+
+
+def _used_text_fields(searcher: Any) -> tuple[str, ...]:
+    """The text fields that hold at least one word: the others cannot match."""
+    return tuple(f for f in TEXT_FIELDS if searcher.terms_with_prefix(f, "", limit=1))
+
+
+def _facet_shape(searcher: Any) -> dict[str, tuple[int, str | None]]:
+    """Per facet field: how many distinct values the index holds, and the value every
+    document holds when there is just one."""
+    shape: dict[str, tuple[int, str | None]] = {}
+    everyone = int(searcher.num_docs)
+    for field in FACET_FIELDS:
+        terms = searcher.terms_with_prefix(field, "")
+        constant = None
+        if len(terms) == 1 and int(terms[0][1]) == everyone:
+            constant = str(terms[0][0])
+        shape[field] = (len(terms), constant)
+    return shape
 
 
 def _by_count(kv: tuple[str, int]) -> tuple[int, str]:
@@ -603,17 +588,4 @@ def _regex_literal(word: str) -> str:
 def _filter_terms(e: FieldFilter) -> list[str]:
     """The "field=value" keys a filter accepts (any of them)."""
     values = [v for v in e.values if v.strip()]
-    lowered = sorted({v.casefold() for v in values})
-    if e.field == "country":
-        keys = set(lowered) | {fold(v) for v in values}
-    elif e.field == "person":
-        keys = {person_key(v) for v in values}
-    elif e.field == "type":
-        keys = {fold(v).replace(" ", "-") for v in values}
-    elif e.field == "decade":
-        keys = {v if v.endswith("s") else v + "s" for v in lowered}
-    elif e.field in ("collection", "year", "language", "source"):
-        keys = set(lowered)
-    else:
-        raise QueryError(0, f"cannot filter on {e.field!r}")
-    return sorted(f"{e.field}={k}" for k in keys)
+    return [f"{e.field}={k}" for k in filter_keys(e.field, values)]
