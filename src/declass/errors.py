@@ -22,6 +22,18 @@ class QueryError(DeclassError):
         super().__init__(f"at position {position}: {reason}")
 
 
+class StorageError(DeclassError):
+    """The catalogue refused a write: a value its schema cannot hold (a number too
+    large, text that is not Unicode, a key it rejects). Nothing of the write is kept.
+
+    `record_id` names the record when the write held one; a batch names none.
+    """
+
+    def __init__(self, record_id: str | None, reason: str) -> None:
+        self.record_id, self.reason = record_id, reason
+        super().__init__(f"record {record_id}: {reason}" if record_id is not None else reason)
+
+
 class NotFound(DeclassError):
     pass
 

@@ -259,6 +259,34 @@ def test_kill_9_mid_ingest_leaves_a_sound_catalogue_that_a_new_run_completes(
     store.close()
 
 
+def test_record_the_catalogue_refuses_is_quarantined_and_the_rest_of_its_batch_stored(
+    tmp_path: Path,
+) -> None:
+    # SYNTHETIC: three letters in one file, the second numbered past any integer the
+    # catalogue can hold; it reaches the store and fails there, inside a batch.
+    letters = "".join(
+        f"<div type='document' xml:id='d{i}' n='{n}'><head>Synthetic letter {i}</head>"
+        f"<p>SYNTHETIC test text: letter {i}.</p></div>"
+        for i, n in ((1, "1"), (2, "9" * 30), (3, "3"))
+    )
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "letters.xml").write_text(
+        GOOD_TEI.replace(GOOD_TEI[GOOD_TEI.index("<div") : GOOD_TEI.index("</body>")], letters),
+        encoding="utf-8",
+    )
+    (inbox / "good.xml").write_text(GOOD_TEI, encoding="utf-8")
+    with archive_at(tmp_path) as archive:
+        result = archive.ingest([inbox])
+        stored = archive.store.document_ids()
+    (rejection,) = result.rejections
+    assert rejection.source == str(inbox / "letters.xml")
+    assert rejection.position.startswith("record ") and rejection.position.endswith("/d2")
+    assert "too large" in rejection.reason
+    assert result.added == len(stored) == 3
+    assert not any(doc_id.endswith("/d2") for doc_id in stored)
+
+
 def test_symlink_loop_in_a_folder_is_walked_once(tmp_path: Path) -> None:
     inbox = tmp_path / "inbox"
     inbox.mkdir()

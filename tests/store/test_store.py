@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator, Sequence
 from datetime import date
+from pathlib import Path
 
 import pytest
 
-from declass.errors import NotFound
+from declass.errors import NotFound, StorageError
 from declass.model import (
     AccessLevel,
     ArchivalReference,
@@ -29,12 +31,16 @@ from declass.model import (
     Participant,
     ParticipantRole,
     Provenance,
+    Record,
     Rejection,
     Text,
     TextRole,
     VariantKind,
 )
-from declass.store.base import Store, WriteOutcome
+from declass.search import analysis
+from declass.store.base import MatchAll, SearchRequest, Store, WriteOutcome
+from declass.store.sqlite import SQLiteStore
+from tests.conftest import open_backend
 
 
 def memcon() -> Document:
@@ -197,3 +203,170 @@ def test_provisional_authority_never_replaces_a_full_one_whatever_the_order(
     assert store.put(fuller) is WriteOutcome.UPDATED
     assert store.authority("person:other") == fuller
     assert [a.id for a in store.authorities_named("Other, A. N.")] == ["person:other"]
+
+
+# -- batches: put_many --------------------------------------------------------------
+
+
+@pytest.fixture
+def twin(request: pytest.FixtureRequest, store: Store, tmp_path: Path) -> Iterator[Store]:
+    """A second fresh archive of the same backend as `store`."""
+    folder = tmp_path / "twin"
+    folder.mkdir()
+    other, discard = open_backend(request.node.callspec.params["store"], folder, request)
+    yield other
+    discard()
+
+
+def second_memcon() -> Document:
+    """SYNTHETIC: a country and a collection named twice, kept once as one put keeps them."""
+    return dataclasses.replace(
+        memcon(),
+        id="test:memcon-2",
+        title="Second conversation on the treaty",
+        texts=(Text("en", TextRole.ORIGINAL, (Block(BlockKind.PARAGRAPH, "Treaty talks."),)),),
+        countries=(CountryRef("RUS", "USSR"), CountryRef("RUS", "Russia")),
+        collections=("test-collection", "test-collection"),
+        sequence=2,
+    )
+
+
+def letters(n: int) -> list[Document]:
+    """SYNTHETIC: `n` short letters, enough of them for a backend's bulk path."""
+    return [
+        Document(
+            id=f"test:letter-{i}",
+            title=f"Letter {i} on the grain harvest",
+            doc_type=DocumentType.LETTER,
+            texts=(Text("en", TextRole.ORIGINAL, (Block(BlockKind.PARAGRAPH, f"Harvest {i}."),)),),
+            date=HistoricalDate.parse(f"19{50 + i % 40}"),
+            participants=(Participant(f"Writer {i % 3}", ParticipantRole.AUTHOR),),
+            countries=(CountryRef("USA", "United States"),),
+            collections=("test-collection",),
+        )
+        for i in range(n)
+    ]
+
+
+def mixed_batch(extra: int = 0) -> list[Record]:
+    """SYNTHETIC: every kind of record, each once; memcon() changed from its stored state."""
+    return [
+        *letters(extra),
+        Collection("test-collection", "Test collection"),
+        Authority("person:mao", AuthorityKind.PERSON, "Mao Zedong"),
+        dataclasses.replace(memcon(), title="Memorandum of Conversation (corrected)"),
+        second_memcon(),
+        Event(
+            "visit:2",
+            EventKind.VISIT,
+            HistoricalDate.parse("1949-12-16"),
+            "Mao Zedong in Moscow.",
+            countries=(CountryRef("CHN", "People's Republic of China"),),
+        ),
+    ]
+
+
+def words_of(records: Sequence[Record]) -> list[str]:
+    texts = [f"{r.title} {r.body}" for r in records if isinstance(r, Document)]
+    return sorted({w for t in texts for w in analysis.terms(t)} | {"nowhere"})
+
+
+def seen(store: Store, words: Sequence[str]) -> dict[str, object]:
+    """What readers of an archive can see of it, write times aside."""
+    page = store.search(SearchRequest(MatchAll(), sort="date", limit=100))
+    return {
+        "versions": {
+            doc_id: [
+                (v.number, v.content_hash, v.ingest_run, v.source, d)
+                for v, d in store.stored_versions(doc_id)
+            ]
+            for doc_id in store.document_ids()
+        },
+        "current": [store.document(doc_id) for doc_id in store.document_ids()],
+        "authorities": list(store.authorities()),
+        "events": list(store.events()),
+        "collections": store.collections(),
+        "stats": store.stats(),
+        "search": (page.total, [h.doc_id for h in page.hits], page.facets),
+        "terms": store.term_counts(words),
+    }
+
+
+@pytest.mark.parametrize("extra", [0, 40], ids=["few", "many"])
+def test_put_many_stores_what_puts_one_by_one_store(store: Store, twin: Store, extra: int) -> None:
+    batch = mixed_batch(extra)
+    words = words_of([memcon(), *batch])
+    for s in (store, twin):
+        s.put(memcon())
+        s.start_run(["batch"])
+    one_by_one = [twin.put(r, 1) for r in batch]
+    outcomes = store.put_many(batch, 1)
+    added, updated = WriteOutcome.ADDED, WriteOutcome.UPDATED
+    assert outcomes == one_by_one == [added] * extra + [added, added, updated, added, added]
+    assert seen(store, words) == seen(twin, words)
+
+
+@pytest.mark.parametrize("extra", [0, 40], ids=["few", "many"])
+def test_a_document_twice_in_one_batch_ends_as_two_puts_leave_it(
+    store: Store, twin: Store, extra: int
+) -> None:
+    doc = memcon()
+    corrected = dataclasses.replace(doc, title="Memorandum of Conversation (corrected)")
+    moved = dataclasses.replace(corrected, provenance=Provenance("moved.xml", "", "abc", "tei"))
+    batch: list[Record] = [doc, second_memcon(), corrected, *letters(extra), moved, doc]
+    one_by_one = [twin.put(r) for r in batch]
+    outcomes = store.put_many(batch)
+    added, updated, unchanged = WriteOutcome.ADDED, WriteOutcome.UPDATED, WriteOutcome.UNCHANGED
+    assert outcomes == one_by_one
+    assert outcomes == [added, added, updated, *[added] * extra, unchanged, updated]
+    assert [v.number for v in store.versions(doc.id)] == [1, 2, 3]
+    words = words_of(batch)
+    mine, theirs = seen(store, words), seen(twin, words)
+    if isinstance(store, SQLiteStore):
+        # Tantivy counts a replaced entry until its segment merges (term_counts is an
+        # upper bound there), and one by one the first state was indexed on its own.
+        del mine["terms"], theirs["terms"]
+    assert mine == theirs
+
+
+@pytest.mark.parametrize("extra", [0, 40], ids=["few", "many"])
+def test_putting_a_stored_batch_again_writes_nothing(store: Store, extra: int) -> None:
+    batch = mixed_batch(extra)
+    assert store.put_many(batch) == [WriteOutcome.ADDED] * len(batch)
+    before = seen(store, words_of(batch))
+    assert store.put_many(batch) == [WriteOutcome.UNCHANGED] * len(batch)
+    assert seen(store, words_of(batch)) == before
+    assert store.put_many([]) == []
+
+
+@pytest.mark.parametrize("extra", [0, 40], ids=["few", "many"])
+def test_batch_with_a_record_the_catalogue_refuses_leaves_the_archive_as_it_was(
+    store: Store, extra: int
+) -> None:
+    doc = memcon()
+    store.put(doc)
+    # A real value no backend can hold (SQLite's integers end at 2**63 - 1): the
+    # failure comes from the database, after the records before it were written.
+    refused = dataclasses.replace(doc, id="test:too-far", sequence=2**63)
+    batch = [
+        dataclasses.replace(doc, title="Memorandum of Conversation (corrected)"),
+        dataclasses.replace(doc, id="test:memcon-3", title="A third conversation"),
+        *letters(extra),
+        refused,
+        dataclasses.replace(doc, id="test:memcon-4", title="A fourth conversation"),
+    ]
+    words = words_of([doc, *batch])
+    before = seen(store, words)
+    with pytest.raises(StorageError) as batch_failed:
+        store.put_many(batch)
+    assert batch_failed.value.record_id is None
+    assert seen(store, words) == before
+    with pytest.raises(StorageError) as one_failed:
+        store.put(refused)
+    assert one_failed.value.record_id == "test:too-far"
+    assert seen(store, words) == before
+
+    fine = [r for r in batch if r is not refused]
+    added = WriteOutcome.ADDED
+    assert store.put_many(fine) == [WriteOutcome.UPDATED, added, *[added] * extra, added]
+    assert store.term_counts(["fourth"]) == {"fourth": 1}

@@ -1,8 +1,8 @@
 """The ingest pipeline: walk inputs, pick a reader for each, store what it yields.
 
 Readers never see the store and the store never sees files; this module joins them.
-Every record is written in its own transaction, so a killed run leaves a catalogue
-with whole records only, and a new run picks up where it stopped.
+Records are written in batches, one transaction each, so a killed run leaves a
+catalogue with whole batches only, and a new run picks up where it stopped.
 """
 
 from __future__ import annotations
@@ -15,11 +15,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from declass.errors import IngestError
+from declass.errors import IngestError, StorageError
 from declass.ingest.registry import Reader, Registry
 from declass.ingest.source import Source
-from declass.model import Collection, Rejection
+from declass.model import Collection, Record, Rejection
 from declass.store.base import Store, WriteOutcome
+
+# Records a transaction: one each would make a large corpus slow to store (PostgreSQL
+# most of all); batches span files, as many corpora hold one record a file.
+BATCH_SIZE = 200
 
 # A tar member is read into memory whole; larger ones are refused, not swallowed.
 MAX_MEMBER_BYTES = 512 * 1024 * 1024
@@ -82,6 +86,7 @@ def ingest(
     }
 
     collections_seen: set[Collection] = set()
+    pending: list[tuple[Record, str]] = []  # read, not yet stored: each with its source
 
     def notify() -> None:
         if on_progress:
@@ -90,6 +95,25 @@ def ingest(
     def reject(rejection: Rejection) -> None:
         store.reject(run_id, rejection)
         progress.rejections.append(rejection)
+        notify()
+
+    def count(outcome: WriteOutcome) -> None:
+        setattr(progress, outcomes[outcome], getattr(progress, outcomes[outcome]) + 1)
+
+    def store_pending() -> None:
+        """Store what was read as one batch; if the catalogue refuses a record of it,
+        store them one by one, so that only that record is quarantined."""
+        batch = pending[:]
+        pending.clear()
+        try:
+            for outcome in store.put_many([record for record, _ in batch], run_id):
+                count(outcome)
+        except StorageError:
+            for record, label in batch:
+                try:
+                    count(store.put(record, run_id))
+                except StorageError as exc:
+                    reject(Rejection(label, f"record {record.id}", exc.reason))
         notify()
 
     for path in paths:
@@ -110,10 +134,9 @@ def ingest(
                         if item in collections_seen:
                             continue
                         collections_seen.add(item)
-                    outcome = store.put(item, run_id)
-                    setattr(progress, outcomes[outcome], getattr(progress, outcomes[outcome]) + 1)
-                    if progress.records % 200 == 0:
-                        notify()
+                    pending.append((item, source.label))
+                    if len(pending) >= BATCH_SIZE:
+                        store_pending()
             except IngestError as exc:
                 reject(Rejection(exc.path, exc.position, exc.reason))
             except (OSError, ValueError, UnicodeError, EOFError, zlib.error) as exc:
@@ -121,6 +144,7 @@ def ingest(
             if source.member is None:
                 progress.done_bytes += _size(source.path)
             notify()
+    store_pending()
     store.finish_run(run_id, progress.added, progress.updated, progress.unchanged)
     return IngestResult(
         run_id, progress.added, progress.updated, progress.unchanged, tuple(progress.rejections)

@@ -205,7 +205,7 @@ class PassageVector:
 
 
 class Store(ABC):
-    """Persists model records. Every write of one record is one transaction."""
+    """Persists model records. Every put is one transaction, and so is every put_many."""
 
     @abstractmethod
     def migrate(self) -> int:
@@ -238,7 +238,18 @@ class Store(ABC):
     @abstractmethod
     def put(self, record: Record, run_id: int | None = None) -> WriteOutcome:
         """Store a record atomically: unchanged content writes nothing; changed
-        content becomes a new version (documents keep every old version)."""
+        content becomes a new version (documents keep every old version).
+
+        Raises StorageError when the catalogue cannot hold the record."""
+
+    def put_many(self, records: Sequence[Record], run_id: int | None = None) -> list[WriteOutcome]:
+        """Store `records` in order, with the outcomes put() would give each in turn.
+
+        The backends write the batch as one transaction: all of it, or on any error
+        (StorageError when the catalogue refuses a record) none of it. This default
+        only stands in for a backend without batches, one transaction a record.
+        """
+        return [self.put(record, run_id) for record in records]
 
     @abstractmethod
     def document(self, doc_id: str, version: int | None = None) -> Document:

@@ -1,6 +1,7 @@
 """The server catalogue: PostgreSQL through psycopg 3, with a pool of connections.
 
-The same contract as the SQLite store: one transaction per record, the content hash
+The same contract as the SQLite store: one transaction a write (a record or a batch
+of them, put_many, with one vocabulary update and COPY into each table), the content hash
 decides unchanged / added / updated, every version of a document is kept whole
 (`document_versions.body`, the codec's JSON), and the current version is spread into
 narrow tables and the search index (postgres_search.py). An optional read replica
@@ -9,11 +10,13 @@ serves every read while writes go to the primary.
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import json
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence, Set
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
@@ -22,7 +25,7 @@ import psycopg
 from psycopg import errors as pg_errors
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from declass.errors import DeclassError, NotFound, QueryError
+from declass.errors import DeclassError, NotFound, QueryError, StorageError
 from declass.model import (
     Authority,
     AuthorityKind,
@@ -213,6 +216,15 @@ MIGRATIONS: list[tuple[int, str]] = [
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 _MIGRATION_LOCK = 7_340_001  # pg_advisory_xact_lock key: one migrator at a time
 _RETRIED = (pg_errors.DeadlockDetected, pg_errors.SerializationFailure)
+_COPY_FROM = 16  # documents in one put_many: from here on, COPY instead of INSERTs
+# What the server (or psycopg, before sending) raises for a value the schema cannot
+# hold: a write failing so is the record's fault, not the database's.
+_REFUSED = (
+    psycopg.DataError,
+    psycopg.IntegrityError,
+    pg_errors.ProgramLimitExceeded,
+    UnicodeError,
+)
 
 
 def _now() -> str:
@@ -419,138 +431,182 @@ class PostgresStore(Store):
 
     # -- writes ------------------------------------------------------------------
     def put(self, record: Record, run_id: int | None = None) -> WriteOutcome:
-        body, digest = codec.serialise(record)
+        return self.put_many([record], run_id)[0]
 
-        def work(cur: psycopg.Cursor[Any]) -> WriteOutcome:
-            # Writers of the same record queue here instead of racing to insert it.
-            cur.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (record.id,))
-            if isinstance(record, Document):
-                return self._put_document(cur, record, digest, body, run_id)
-            if isinstance(record, Authority):
-                return self._put_authority(cur, record, digest, body, run_id)
-            if isinstance(record, Event):
-                return self._put_event(cur, record, digest, body, run_id)
-            return self._put_collection(cur, record, digest, body)
+    def put_many(self, records: Sequence[Record], run_id: int | None = None) -> list[WriteOutcome]:
+        if not records:
+            return []
+        # Many documents go by COPY, which the server reads fastest; a few as INSERTs,
+        # which (unlike COPY) one pipeline sends together.
+        bulk = sum(isinstance(r, Document) for r in records) >= _COPY_FROM
 
-        return self._retrying(work)
+        def work(cur: psycopg.Cursor[Any]) -> list[WriteOutcome]:
+            with contextlib.nullcontext() if bulk else cur.connection.pipeline():
+                return self._put_batch(cur, records, serialised, run_id, bulk)
 
-    def _put_document(
+        try:
+            serialised = [codec.serialise(record) for record in records]
+            return self._retrying(work)
+        except _REFUSED as exc:
+            one = records[0].id if len(records) == 1 else None
+            first_line = str(exc).partition("\n")[0]  # PostgreSQL adds a CONTEXT line
+            raise StorageError(one, f"{type(exc).__name__}: {first_line}") from exc
+
+    def _put_batch(
         self,
         cur: psycopg.Cursor[Any],
-        doc: Document,
-        digest: str,
-        body: str,
+        records: Sequence[Record],
+        serialised: Sequence[tuple[str, str]],
         run_id: int | None,
-    ) -> WriteOutcome:
-        cur.execute("SELECT content_hash, version FROM documents WHERE id=%s", (doc.id,))
-        row = cur.fetchone()
-        if row is not None and row[0] == digest:
-            return WriteOutcome.UNCHANGED
-        version = 1 if row is None else int(row[1]) + 1
-        self._write_current(cur, doc, digest, version, exists=row is not None)
-        source = doc.provenance.source if doc.provenance else ""
-        self._insert_version(cur, doc.id, Version(version, digest, run_id, _now(), source), body)
-        return WriteOutcome.ADDED if row is None else WriteOutcome.UPDATED
-
-    def _insert_version(self, cur: psycopg.Cursor[Any], doc_id: str, v: Version, body: str) -> None:
+        bulk: bool,
+    ) -> list[WriteOutcome]:
+        # Writers of the same record queue here instead of racing to insert it; each
+        # takes its locks in id order, so that two batches never wait on each other.
         cur.execute(
-            "INSERT INTO document_versions (doc_id, version, content_hash, body, run_id, source,"
-            " created_at) VALUES (%s,%s,%s,%s,%s,%s,%s)",
-            (doc_id, v.number, v.content_hash, body, v.ingest_run, clean(v.source), v.created_at),
+            "SELECT pg_advisory_xact_lock(hashtextextended(id, 0))"
+            " FROM unnest(%s::text[]) WITH ORDINALITY AS u(id, n) ORDER BY n",
+            (sorted({r.id for r in records}),),
+        )
+        doc_ids = [r.id for r in records if isinstance(r, Document)]
+        known: dict[str, tuple[str, int]] = {}
+        if doc_ids:
+            cur.execute(
+                "SELECT id, content_hash, version FROM documents WHERE id = ANY(%s::text[])",
+                (doc_ids,),
+            )
+            known = {str(i): (str(h), int(v)) for i, h, v in cur.fetchall()}
+        documents = _DocumentWrites(known, run_id, _now())
+        outcomes: list[WriteOutcome] = []
+        for record, (body, digest) in zip(records, serialised, strict=True):
+            if isinstance(record, Document):
+                outcomes.append(documents.add(record, digest, body))
+            elif isinstance(record, Authority):
+                outcomes.append(self._put_authority(cur, record, digest, body, run_id))
+            elif isinstance(record, Event):
+                outcomes.append(self._put_event(cur, record, digest, body, run_id))
+            else:
+                outcomes.append(self._put_collection(cur, record, digest, body))
+        self._write_current(cur, list(documents.current.values()), documents.replaced, bulk)
+        self._insert_versions(cur, documents.versions, bulk)
+        return outcomes
+
+    def _insert_versions(
+        self, cur: psycopg.Cursor[Any], versions: Sequence[tuple[str, Version, str]], bulk: bool
+    ) -> None:
+        """Add (document id, version, record JSON) rows to the document's history."""
+        _insert(
+            cur,
+            "document_versions (doc_id, version, content_hash, body, run_id, source, created_at)",
+            [
+                (d, v.number, v.content_hash, body, v.ingest_run, clean(v.source), v.created_at)
+                for d, v, body in versions
+            ],
+            bulk,
         )
 
     def _write_current(
-        self, cur: psycopg.Cursor[Any], doc: Document, digest: str, version: int, exists: bool
+        self,
+        cur: psycopg.Cursor[Any],
+        docs: Sequence[tuple[Document, str, int]],
+        replaced: Set[str],
+        bulk: bool,
     ) -> None:
-        """Make `doc` the current version: its row, narrow tables and index entry."""
-        d = doc.date
-        values = (
-            clean(doc.title),
-            doc.doc_type.value,
-            d.earliest.isoformat() if d and d.earliest else None,
-            d.latest.isoformat() if d and d.latest else None,
-            d.precision.value if d else None,
-            d.sort_key() if d else "",
-            clean(doc.place),
-            clean(doc.language),
-            clean(doc.series),
-            doc.sequence,
-            doc.access.value,
-            doc.embargo_until.isoformat() if doc.embargo_until else None,
-            clean(doc.provenance.source if doc.provenance else ""),
-            digest,
-            version,
-            doc.id,
-        )
-        participants = [
-            (doc.id, i, clean(p.name), p.role.value, p.authority_id, clean(p.post))
-            for i, p in enumerate(doc.participants)
-        ]
-        entry = fts.index_row(doc)
-        old_terms: set[str] = set()
-        if exists:
-            cur.execute(
-                "UPDATE documents SET title=%s, doc_type=%s, date_start=%s, date_end=%s,"
-                " date_precision=%s, sort_date=%s, place=%s, language=%s, series=%s,"
-                " sequence=%s, access=%s, embargo_until=%s, source=%s, content_hash=%s,"
-                " version=%s WHERE id=%s",
-                values,
+        """Make each (document, content hash, version) the current version: its row,
+        narrow tables and search entry. `replaced`: the ids that have one now. `bulk`:
+        COPY rows in (see put_many)."""
+        if not docs:
+            return
+        rows = {doc.id: _document_values(doc, digest, version) for doc, digest, version in docs}
+        # The vocabulary counts documents per word, for term_counts and spelling help:
+        # one change a word for the whole batch.
+        vocabulary: Counter[str] = Counter()
+        gone = sorted(replaced)
+        if gone:
+            cur.executemany(
+                "UPDATE documents SET"
+                f" {', '.join(f'{c}=%s' for c in _DOCUMENT_COLUMNS[:-1])} WHERE id=%s",
+                [rows[doc_id] for doc_id in gone],
             )
             for table in ("participants", "countries", "collections", "texts"):
-                cur.execute(f"DELETE FROM document_{table} WHERE doc_id=%s", (doc.id,))
+                cur.execute(f"DELETE FROM document_{table} WHERE doc_id = ANY(%s::text[])", (gone,))
             cur.execute(
-                "DELETE FROM search_docs WHERE doc_id=%s RETURNING tsvector_to_array(tsv)",
-                (doc.id,),
+                "DELETE FROM search_docs WHERE doc_id = ANY(%s::text[])"
+                " RETURNING tsvector_to_array(tsv)",
+                (gone,),
             )
-            gone = cur.fetchone()
-            old_terms = set(gone[0]) if gone else set()
-        else:
-            cur.execute(
-                "INSERT INTO documents (title, doc_type, date_start, date_end, date_precision,"
-                " sort_date, place, language, series, sequence, access, embargo_until, source,"
-                " content_hash, version, id) VALUES"
-                " (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
-                values,
-            )
-        cur.executemany(
-            "INSERT INTO document_participants VALUES (%s,%s,%s,%s,%s,%s)", participants
+            for (terms,) in cur.fetchall():
+                vocabulary.subtract(terms)
+        _insert(
+            cur,
+            f"documents ({', '.join(_DOCUMENT_COLUMNS)})",
+            [row for doc_id, row in rows.items() if doc_id not in replaced],
+            bulk,
         )
-        cur.executemany(
-            "INSERT INTO document_countries VALUES (%s,%s,%s) ON CONFLICT DO NOTHING",
-            [(doc.id, clean(c.code), clean(c.name)) for c in doc.countries],
+        _insert(
+            cur,
+            "document_participants",
+            [
+                (doc.id, i, clean(p.name), p.role.value, p.authority_id, clean(p.post))
+                for doc, _, _ in docs
+                for i, p in enumerate(doc.participants)
+            ],
+            bulk,
         )
-        cur.executemany(
-            "INSERT INTO document_collections VALUES (%s,%s) ON CONFLICT DO NOTHING",
-            [(doc.id, clean(c)) for c in doc.collections],
+        # A country or collection named twice in one document is kept once, the first.
+        _insert(
+            cur,
+            "document_countries",
+            [(doc.id, code, name) for doc, _, _ in docs for code, name in _countries(doc)],
+            bulk,
         )
-        cur.executemany(
-            "INSERT INTO document_texts VALUES (%s,%s,%s,%s,%s)",
+        _insert(
+            cur,
+            "document_collections",
+            [(doc.id, c) for doc, _, _ in docs for c in dict.fromkeys(map(clean, doc.collections))],
+            bulk,
+        )
+        _insert(
+            cur,
+            "document_texts",
             [
                 (doc.id, i, clean(t.language), t.role.value, clean(t.plain))
+                for doc, _, _ in docs
                 for i, t in enumerate(doc.texts)
             ],
+            bulk,
         )
-        names = list(entry.values)
-        cur.execute(
-            f"INSERT INTO search_docs (doc_id, tsv, {', '.join(names)})"
-            f" VALUES (%s, %s::tsvector, {', '.join(['%s'] * len(names))})",
-            (doc.id, entry.tsvector, *entry.values.values()),
-        )
-        # The vocabulary counts documents per word, for term_counts and spelling help;
-        # words in sorted order, so that concurrent writers lock them in one order.
-        added = sorted(entry.terms - old_terms)
-        removed = sorted(old_terms - entry.terms)
-        if added:
+        # Each entry is cut as the rows stream: the server stores one while the next is
+        # analysed.
+        entries = ((doc.id, fts.index_row(doc)) for doc, _, _ in docs)
+        first = next(entries)
+        names = list(first[1].values)
+
+        def search_rows() -> Iterator[tuple[Any, ...]]:
+            for doc_id, entry in itertools.chain([first], entries):
+                vocabulary.update(entry.terms)
+                yield (doc_id, entry.tsvector, *(entry.values[n] for n in names))
+
+        _insert(cur, f"search_docs (doc_id, tsv, {', '.join(names)})", search_rows(), bulk)
+        self._count_terms(cur, vocabulary)
+
+    @staticmethod
+    def _count_terms(cur: psycopg.Cursor[Any], change: Counter[str]) -> None:
+        """Move each word's document count in the vocabulary by `change`; words in
+        sorted order, so that concurrent writers lock them in one order."""
+        more = sorted((t, n) for t, n in change.items() if n > 0)
+        fewer = sorted((t, n) for t, n in change.items() if n < 0)
+        if more:
             cur.execute(
                 "INSERT INTO search_vocabulary (term, docs)"
-                " SELECT t, 1 FROM unnest(%s::text[]) AS t ORDER BY t"
-                " ON CONFLICT (term) DO UPDATE SET docs = search_vocabulary.docs + 1",
-                (added,),
+                " SELECT t, n FROM unnest(%s::text[], %s::integer[]) AS u(t, n) ORDER BY t"
+                " ON CONFLICT (term) DO UPDATE SET docs = search_vocabulary.docs + excluded.docs",
+                ([t for t, _ in more], [n for _, n in more]),
             )
-        if removed:
+        if fewer:
             cur.execute(
-                "UPDATE search_vocabulary SET docs = docs - 1 WHERE term = ANY(%s::text[])",
-                (removed,),
+                "UPDATE search_vocabulary v SET docs = v.docs + u.n"
+                " FROM unnest(%s::text[], %s::integer[]) AS u(t, n) WHERE v.term = u.t",
+                ([t for t, _ in fewer], [n for _, n in fewer]),
             )
 
     def _existing_hash(self, cur: psycopg.Cursor[Any], table: str, record_id: str) -> str | None:
@@ -651,10 +707,10 @@ class PostgresStore(Store):
             cur.execute("SELECT version FROM documents WHERE id=%s", (doc.id,))
             row = cur.fetchone()
             if row is None or version.number > int(row[0]):
-                self._write_current(
-                    cur, doc, version.content_hash, version.number, exists=row is not None
-                )
-            self._insert_version(cur, doc.id, version, codec.encode(doc))
+                replaced = {doc.id} if row is not None else set()
+                current = [(doc, version.content_hash, version.number)]
+                self._write_current(cur, current, replaced, bulk=False)
+            self._insert_versions(cur, [(doc.id, version, codec.encode(doc))], bulk=False)
 
         self._retrying(work)
 
@@ -943,6 +999,103 @@ class PostgresStore(Store):
                 (model,),
             )
             return {str(r[0]): str(r[1]) for r in cur.fetchall()}
+
+
+_DOCUMENT_COLUMNS = (
+    "title",
+    "doc_type",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "sort_date",
+    "place",
+    "language",
+    "series",
+    "sequence",
+    "access",
+    "embargo_until",
+    "source",
+    "content_hash",
+    "version",
+    "id",
+)
+
+
+def _document_values(doc: Document, digest: str, version: int) -> tuple[Any, ...]:
+    """The `documents` row of `doc`, in the order of _DOCUMENT_COLUMNS."""
+    d = doc.date
+    return (
+        clean(doc.title),
+        doc.doc_type.value,
+        d.earliest.isoformat() if d and d.earliest else None,
+        d.latest.isoformat() if d and d.latest else None,
+        d.precision.value if d else None,
+        d.sort_key() if d else "",
+        clean(doc.place),
+        clean(doc.language),
+        clean(doc.series),
+        doc.sequence,
+        doc.access.value,
+        doc.embargo_until.isoformat() if doc.embargo_until else None,
+        clean(doc.provenance.source if doc.provenance else ""),
+        digest,
+        version,
+        doc.id,
+    )
+
+
+def _countries(doc: Document) -> list[tuple[str, str]]:
+    """The document's countries, a code named twice kept once (its first name)."""
+    found: dict[str, str] = {}
+    for c in doc.countries:
+        found.setdefault(clean(c.code), clean(c.name))
+    return list(found.items())
+
+
+class _DocumentWrites:
+    """A batch's documents as put() one after another would leave them: the state
+    each ends in, and every version written on the way."""
+
+    def __init__(self, known: dict[str, tuple[str, int]], run_id: int | None, now: str) -> None:
+        self.known = known  # id → (content hash, version): stored, then as the batch goes
+        self.stored = frozenset(known)
+        self.run_id, self.now = run_id, now
+        self.current: dict[str, tuple[Document, str, int]] = {}
+        self.versions: list[tuple[str, Version, str]] = []
+
+    @property
+    def replaced(self) -> frozenset[str]:
+        """Ids of the documents written whose earlier current version is stored."""
+        return self.stored & self.current.keys()
+
+    def add(self, doc: Document, digest: str, body: str) -> WriteOutcome:
+        old = self.known.get(doc.id)
+        if old is not None and old[0] == digest:
+            return WriteOutcome.UNCHANGED
+        number = 1 if old is None else old[1] + 1
+        self.known[doc.id] = (digest, number)
+        self.current[doc.id] = (doc, digest, number)
+        source = doc.provenance.source if doc.provenance else ""
+        self.versions.append((doc.id, Version(number, digest, self.run_id, self.now, source), body))
+        return WriteOutcome.ADDED if old is None else WriteOutcome.UPDATED
+
+
+def _insert(
+    cur: psycopg.Cursor[Any], target: str, rows: Iterable[Sequence[Any]], bulk: bool
+) -> None:
+    """Insert `rows` into `target` ("table (columns)"): with one COPY when `bulk`, else
+    with INSERTs (which a pipeline sends together)."""
+    if isinstance(rows, Sequence) and not rows:
+        return
+    if bulk:
+        with cur.copy(f"COPY {target} FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    given = list(rows)
+    if given:
+        marks = ", ".join(["%s"] * len(given[0]))
+        cur.executemany(f"INSERT INTO {target} VALUES ({marks})", given)
 
 
 def _one(cur: psycopg.Cursor[Any]) -> Any:

@@ -1,4 +1,4 @@
-"""The embedded catalogue: one SQLite file, WAL, foreign keys, one transaction a record.
+"""The embedded catalogue: one SQLite file, WAL, foreign keys, one transaction a write.
 
 Each record's full JSON is kept per version (lossless); the current version is
 also spread into narrow tables (participants, countries, texts, variants) that
@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
 
-from declass.errors import DeclassError, NotFound
+from declass.errors import DeclassError, NotFound, StorageError
 from declass.model import (
     Authority,
     AuthorityKind,
@@ -202,6 +202,9 @@ MIGRATIONS: list[tuple[int, str]] = [
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
+# What SQLite raises for a value it cannot hold: a write failing so is the record's fault.
+_REFUSED = (sqlite3.IntegrityError, sqlite3.DataError, OverflowError, UnicodeError)
+
 
 def _pack(body: str) -> bytes:
     # Versions are the bulk of the file; zlib level 1 halves it for little CPU.
@@ -237,6 +240,7 @@ class SQLiteStore(Store):
             self.db, sqlite_search.index_folder(self.path), _unpack
         )
         self._fresh: list[tuple[int, Document]] = []  # committed, not yet indexed
+        self._levelled = False  # the index caught up before this store's first write
 
     # -- schema ------------------------------------------------------------------
     def schema_version(self) -> int:
@@ -347,16 +351,39 @@ class SQLiteStore(Store):
 
     # -- writes ------------------------------------------------------------------
     def put(self, record: Record, run_id: int | None = None) -> WriteOutcome:
-        body, digest = codec.serialise(record)
-        if isinstance(record, Document):
+        return self.put_many([record], run_id)[0]
+
+    def put_many(self, records: Sequence[Record], run_id: int | None = None) -> list[WriteOutcome]:
+        if not records:
+            return []
+        try:
+            # Serialised before the write lock is taken: it is held only for writing.
+            serialised = [codec.serialise(record) for record in records]
+            if not self._levelled and any(isinstance(r, Document) for r in records):
+                # Level the index before the first write: caught up after it, the index
+                # would read this batch's rows too, and then have them staged again.
+                self._search.ensure_level()
+                self._levelled = True
+            now = _now()
             with self._document_tx():
-                return self._put_document(record, digest, body, run_id)
-        with self._tx():
-            if isinstance(record, Authority):
-                return self._put_authority(record, digest, body, run_id)
-            if isinstance(record, Event):
-                return self._put_event(record, digest, body, run_id)
-            return self._put_collection(record, digest, body)
+                return [
+                    self._put_one(record, digest, body, run_id, now)
+                    for record, (body, digest) in zip(records, serialised, strict=True)
+                ]
+        except _REFUSED as exc:
+            one = records[0].id if len(records) == 1 else None
+            raise StorageError(one, f"{type(exc).__name__}: {exc}") from exc
+
+    def _put_one(
+        self, record: Record, digest: str, body: str, run_id: int | None, now: str
+    ) -> WriteOutcome:
+        if isinstance(record, Document):
+            return self._put_document(record, digest, body, run_id, now)
+        if isinstance(record, Authority):
+            return self._put_authority(record, digest, body, run_id)
+        if isinstance(record, Event):
+            return self._put_event(record, digest, body, run_id)
+        return self._put_collection(record, digest, body)
 
     def _existing_hash(self, table: str, record_id: str) -> str | None:
         row = self.db.execute(f"SELECT content_hash FROM {table} WHERE id=?", (record_id,))
@@ -364,7 +391,7 @@ class SQLiteStore(Store):
         return None if found is None else str(found[0])
 
     def _put_document(
-        self, doc: Document, digest: str, body: str, run_id: int | None
+        self, doc: Document, digest: str, body: str, run_id: int | None, now: str
     ) -> WriteOutcome:
         row = self.db.execute(
             "SELECT content_hash, version FROM documents WHERE id=?", (doc.id,)
@@ -374,7 +401,7 @@ class SQLiteStore(Store):
         version = 1 if row is None else row["version"] + 1
         self._write_current(doc, digest, version, exists=row is not None)
         source = doc.provenance.source if doc.provenance else ""
-        self._insert_version(doc.id, Version(version, digest, run_id, _now(), source), body)
+        self._insert_version(doc.id, Version(version, digest, run_id, now, source), body)
         return WriteOutcome.ADDED if row is None else WriteOutcome.UPDATED
 
     def _insert_version(self, doc_id: str, v: Version, body: str) -> None:
