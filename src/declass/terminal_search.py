@@ -16,6 +16,7 @@ def results_as_json(found: SearchResults) -> dict[str, Any]:
     return {
         "query": found.query,
         "total": found.total,
+        "total_exact": found.exact,
         "page": found.page,
         "page_size": found.page_size,
         "sort": found.sort,
@@ -45,7 +46,7 @@ def results_view(found: SearchResults) -> Group:
     parts: list[Any] = []
     first = (found.page - 1) * found.page_size + 1
     last = first + len(found.results) - 1
-    head = f"[bold]{found.total:,}[/bold] documents"
+    head = f"[bold]{'about ' if not found.exact else ''}{found.total:,}[/bold] documents"
     if found.results:
         head += f" — {first}–{last}, by {found.sort}"
     parts.append(Text.from_markup(head))

@@ -8,9 +8,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from html import unescape
 
+import pytest
 from starlette.testclient import TestClient
 
 from declass.archive import Archive
+from declass.store import tantivy_search
 from tests.web.conftest import SECRET_IDS
 
 
@@ -186,3 +188,21 @@ def test_search_page_queries_grow_with_the_page_not_the_matches(
     with counted_statements(web_archive) as seen:
         client.get("/search", params={"q": "peace", "page_size": 10})
     assert len(seen) <= 10 + 6, seen
+
+
+def test_a_broad_query_on_a_large_archive_says_its_counts_are_estimates(
+    client: TestClient, web_archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Thresholds lowered so that this archive counts as large (see test_sampled_counts).
+    monkeypatch.setattr(tantivy_search, "SAMPLE_DOCS", 20)
+    monkeypatch.setattr(tantivy_search, "EXACT_MATCHES", 30)
+    count = web_archive.store.stats().documents
+    assert count > 2 * 20
+    page = client.get("/search", params={"q": "united OR nations OR states"})
+    assert page.status_code == 200
+    assert re.search(r"About [\d,]+ documents", main_text(page.text))
+    assert "Counts estimated from a sample of the archive" in page.text
+    api = client.get("/api/search", params={"q": "nations OR states OR united"}).json()
+    assert api["total_exact"] is False
+    narrow = client.get("/api/search", params={"q": "Gromyko AND Gromyko"}).json()
+    assert narrow["total_exact"] is True

@@ -22,6 +22,7 @@ import Stemmer
 # A word: letters and digits, with apostrophes inside it ("p'ing", "nation's") kept
 # together; hyphens and other punctuation split words ("Tse-tung" is two words).
 _WORD = re.compile(r"[^\W_]+(?:['’ʼ`][^\W_]+)*")
+_PLAIN_WORD = re.compile(r"[^\W_]+")
 _APOSTROPHES = re.compile(r"['’ʼ`]")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -111,7 +112,9 @@ def tokens_starting(text: str, heads: frozenset[str]) -> Iterator[Token]:
     if text.isascii():
         # Plain ASCII folds by case alone: let the regex engine find the candidates.
         for m in _heads_pattern(heads).finditer(text):
-            yield Token(stem(fold_word(m.group())), m.start(), m.end())
+            # A short head ("un", a whole word) also starts longer words ("united").
+            if fold_word(m.group()[:6])[:3] in heads:
+                yield Token(stem(fold_word(m.group())), m.start(), m.end())
         return
     for m in _WORD.finditer(text):
         word = m.group()
@@ -142,9 +145,33 @@ def terms(text: str) -> list[str]:
     # The index's fast path: fold the whole text once and stem the words in bulk.
     words = _folded_words(text)
     if not _CYRILLIC.search(text):
-        with _stem_lock:
-            return list(_english.stemWords(words))
+        return _english_stems(words)
     return [stem(w) for w in words]
+
+
+def terms_and_surface(text: str) -> tuple[list[str], list[str]]:
+    """`terms(text)` and `surface_terms(text)` at once, folding the text once."""
+    if _HAN.search(text):
+        return terms(text), surface_terms(text)
+    words = _folded_words(text)
+    if not _CYRILLIC.search(text):
+        return _english_stems(words), words
+    return [stem(w) for w in words], words
+
+
+_ENGLISH_STEMS: dict[str, str] = {}  # words repeat (Zipf): a dict beats the stemmer
+
+
+def _english_stems(words: list[str]) -> list[str]:
+    known = _ENGLISH_STEMS
+    new = [w for w in set(words) if w not in known]
+    if new:
+        with _stem_lock:
+            stems = _english.stemWords(new)
+        if len(known) > 500_000:
+            known.clear()
+        known.update(zip(new, stems, strict=True))
+    return [known[w] for w in words]
 
 
 def surface_terms(text: str) -> list[str]:
@@ -161,7 +188,10 @@ def _folded_words(text: str) -> list[str]:
     if not folded.isascii():
         decomposed = unicodedata.normalize("NFKD", folded)
         folded = unicodedata.normalize("NFC", _COMBINING.sub("", decomposed))
-    return _WORD.findall(_INNER_APOSTROPHE.sub("", folded))
+    if "'" in folded or "`" in folded or not folded.isascii():
+        folded = _INNER_APOSTROPHE.sub("", folded)
+    # With inner apostrophes gone, a word is a plain run of letters and digits.
+    return _PLAIN_WORD.findall(folded)
 
 
 def index_text(text: str) -> str:

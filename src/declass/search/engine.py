@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from declass.errors import QueryError
 from declass.model import AuthorityKind, Document, HistoricalDate
@@ -87,6 +88,7 @@ class SearchResults:
     corrections: tuple[tuple[str, tuple[str, ...]], ...] = ()
     expanded: bool = True
     selected_facets: tuple[tuple[str, str], ...] = field(default=())
+    exact: bool = True  # False: total and facet counts are estimates (see SearchPage)
 
 
 def search(
@@ -146,6 +148,7 @@ def search(
         corrections=tuple(planner.corrections),
         expanded=expand,
         selected_facets=selected,
+        exact=found.exact,
     )
 
 
@@ -258,11 +261,10 @@ class _Planner:
             if authority.kind in (AuthorityKind.PERSON, AuthorityKind.PLACE):
                 for n in authority.all_names:
                     spellings.setdefault(n, None)
-        generated = variants.name_forms(name)
         by_terms: dict[tuple[str, ...], str] = {}
         for s in spellings:
             by_terms.setdefault(tuple(analysis.terms(s)), s)
-        candidates = {tuple(analysis.terms(g)): g for g in sorted(generated)}
+        candidates = _generated_terms(name)
         counts = self.store.term_counts([w for t in candidates for w in t])
         for terms, form in candidates.items():
             if terms and terms not in by_terms and all(counts.get(w, 0) for w in terms):
@@ -296,6 +298,12 @@ class _Planner:
                 replacements[term] = near
                 self.corrections.append((typed, near))
         return _replace_terms(e, replacements) if replacements else e
+
+
+@lru_cache(maxsize=8192)
+def _generated_terms(name: str) -> dict[tuple[str, ...], str]:
+    """The index words of each generated spelling of `name` (see variants.name_forms)."""
+    return {tuple(analysis.terms(g)): g for g in sorted(variants.name_forms(name))}
 
 
 def _name_run(nodes: list[Node], i: int) -> int:

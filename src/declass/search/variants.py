@@ -367,8 +367,12 @@ def russian_forms(name: str) -> set[str]:
     return {" ".join(c) for c in combos}
 
 
-def name_forms(name: str) -> set[str]:
-    """Generated spellings of `name` besides itself (unfiltered candidates)."""
+@lru_cache(maxsize=8192)
+def name_forms(name: str) -> frozenset[str]:
+    """Generated spellings of `name` besides itself (unfiltered candidates).
+
+    Pure and costly (every romanisation scheme, read both ways): kept per name, as a
+    reading room meets the same names again and again."""
     forms = chinese_forms(name) | russian_forms(name)
     original = fold_word(name)
-    return {f for f in forms if fold_word(f) != original}
+    return frozenset(f for f in forms if fold_word(f) != original)

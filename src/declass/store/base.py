@@ -179,6 +179,9 @@ class SearchPage:
     total: int
     hits: tuple[IndexHit, ...]
     facets: dict[str, tuple[FacetCount, ...]]
+    # False when a very broad query on a very large archive was counted on a sample:
+    # the total and facet counts are then estimates (the page is still the best of all).
+    exact: bool = True
 
 
 # -- passage embeddings -------------------------------------------------------------

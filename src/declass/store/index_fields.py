@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from declass.errors import QueryError
 from declass.model import BlockKind, Document, ParticipantRole
 from declass.names import fold
-from declass.search.analysis import index_text, surface_terms
+from declass.search.analysis import index_text, surface_terms, terms_and_surface
 
 # People named in a document as its speakers, authors or participants; someone only
 # mentioned is found through the text instead.
@@ -49,6 +49,32 @@ def index_columns(doc: Document) -> tuple[str, str, str, str, str]:
         index_text("\n".join(notes)),
         index_text("\n".join(people)),
     )
+
+
+def index_columns_and_surface(doc: Document) -> tuple[tuple[str, str, str, str, str], str]:
+    """`index_columns(doc)` and `surface_text(doc)` at once, each text analysed once."""
+    title_terms, surface = terms_and_surface(doc.title)
+    headings, body = list(doc.subjects), []
+    for text in doc.texts:
+        for block in text.blocks:
+            stems, words = terms_and_surface(block.text)
+            surface += words
+            if block.kind is BlockKind.HEADING:
+                headings.append(block.text)
+            else:
+                body += stems
+    notes = [n.text for n in doc.notes]
+    if doc.source_note:
+        notes.append(doc.source_note)
+    people = [p.name for p in doc.participants if p.role.value in NAMED_ROLES]
+    columns = (
+        " ".join(title_terms),
+        index_text("\n".join(headings)),
+        " ".join(body),
+        index_text("\n".join(notes)),
+        index_text("\n".join(people)),
+    )
+    return columns, " ".join(surface)
 
 
 def surface_text(doc: Document) -> str:

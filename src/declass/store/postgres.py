@@ -211,6 +211,7 @@ MIGRATIONS: list[tuple[int, str]] = [
         );
         """,
     ),
+    (4, fts.SAMPLE_MIGRATION),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
@@ -370,6 +371,10 @@ class PostgresStore(Store):
                 " WHERE id=%s",
                 (_now(), added, updated, unchanged, run_id),
             )
+            if added or updated:
+                # Fresh statistics after a large load: the planner's choices, and the
+                # archive size that search reads from them (see postgres_search).
+                cur.execute("ANALYZE documents, search_docs")
 
     def runs(self) -> list[IngestRun]:
         with self._read() as cur:
@@ -909,13 +914,10 @@ class PostgresStore(Store):
 
     # -- search ------------------------------------------------------------------
     def search(self, request: SearchRequest) -> SearchPage:
-        sql, params = fts.search_sql(request)
         try:
             with self._read() as cur:
-                cur.execute(sql.encode("utf-8"), params)
-                row = cur.fetchone()
-                assert row is not None
-                page, keys = fts.read_page(row, request)
+                cur.execute(fts.DOCUMENTS_SQL)
+                page, keys = fts.run_search(cur, request, int(_one(cur)))
                 if keys:
                     cur.execute(fts.PEOPLE_NAMES_SQL, (keys, keys))
                     shown = fts.display_names(cur.fetchall())

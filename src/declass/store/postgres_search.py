@@ -71,6 +71,23 @@ MIGRATION = """
     );
 """
 
+# Broad queries on a large archive are counted and ranked on a sample: the documents
+# whose id hashes to one of the first SAMPLED of SAMPLE_BUCKETS buckets (1/16 of the
+# archive), which have a full-text index of their own, so that the work no longer grows
+# with the archive. See `plan`.
+SAMPLE_BUCKETS = 64
+SAMPLED = 4
+SAMPLE_ABOVE = 200_000  # documents: a smaller archive is always searched whole
+EXACT_MATCHES = 20_000  # a query matching fewer (by the sample) is searched whole
+SAMPLE_MIGRATION = f"""
+    ALTER TABLE search_docs ADD COLUMN sample smallint
+        GENERATED ALWAYS AS ((hashtext(doc_id) & {SAMPLE_BUCKETS - 1})::smallint) STORED;
+    CREATE INDEX search_docs_sample_tsv ON search_docs USING gin (tsv)
+        WHERE sample < {SAMPLED};
+    CREATE INDEX search_docs_date_order ON search_docs
+        ((CASE WHEN sort_date = '' THEN '9999' ELSE sort_date END), doc_id);
+"""
+
 # Weight class of each text field; D holds body and notes (four classes, five fields).
 FIELD_CLASS = {"title": "A", "heading": "B", "people": "C", "note": "D", "body": "D"}
 MAX_POSITION = 16383  # PostgreSQL's limit; later words share the last position
@@ -219,14 +236,39 @@ def class_weights(request: SearchRequest) -> list[float]:
     return [max(w / top, 0.0) for w in raw]
 
 
-def search_sql(request: SearchRequest) -> tuple[str, list[Any]]:
-    """One statement: matches, the page, the total and every facet, in one round trip."""
+def _where(request: SearchRequest, sampled: bool) -> tuple[str, _Compiled]:
     compiled = _Compiled()
     where = _predicate(request.expression, compiled)
     if not request.include_restricted:
         # An anonymous reader sees public documents whose embargo (if any) has passed.
         where = f"({where}) AND access = 'public' AND (embargo_until = '' OR embargo_until <= %s)"
         compiled.params.append(date.today().isoformat())
+    if sampled:  # a literal, so that the planner may use the sample's own index
+        where = f"({where}) AND sample < {SAMPLED}"
+    return where, compiled
+
+
+def count_sql(request: SearchRequest, sampled: bool) -> tuple[str, list[Any]]:
+    """The number of matches (in the sample)."""
+    where, compiled = _where(request, sampled)
+    return f"SELECT count(*) FROM search_docs WHERE {where}", compiled.params
+
+
+def date_page_sql(request: SearchRequest) -> tuple[str, list[Any]]:
+    """The page in date order over all matches (an index walk in date order that stops
+    at the page's end, however broad the query)."""
+    where, compiled = _where(request, sampled=False)
+    sql = (
+        "SELECT doc_id, 0::real, title, sort_date, date_start, date_end FROM search_docs"
+        f" WHERE {where} ORDER BY {_SORT_DATE}, doc_id LIMIT %s OFFSET %s"
+    )
+    return sql, [*compiled.params, max(request.limit, 0), max(request.offset, 0)]
+
+
+def search_sql(request: SearchRequest, sampled: bool = False) -> tuple[str, list[Any]]:
+    """One statement: matches, the page, the total and every facet, in one round trip
+    (over the sample of the archive when `sampled`)."""
+    where, compiled = _where(request, sampled)
     params: list[Any] = []
     if compiled.ranked:
         score = "ts_rank(%s::real[], tsv, %s::tsquery)"
@@ -264,20 +306,66 @@ def search_sql(request: SearchRequest) -> tuple[str, list[Any]]:
     return sql, params
 
 
-def read_page(row: Sequence[Any], request: SearchRequest) -> tuple[SearchPage, list[str]]:
-    """The SearchPage of search_sql's row, and the person keys whose names to look up."""
-    total, hits = int(row[0]), row[1]
+def read_page(
+    row: Sequence[Any], request: SearchRequest, sampled: bool = False
+) -> tuple[SearchPage, list[str]]:
+    """The SearchPage of search_sql's row, and the person keys whose names to look up;
+    a sample's counts are scaled up to the archive."""
+    scale = SAMPLE_BUCKETS / SAMPLED if sampled else 1
+    total, hits = round(int(row[0]) * scale), row[1]
     facets: dict[str, tuple[FacetCount, ...]] = {}
     for name, counted in zip(request.facets, row[2:], strict=True):
-        facets[name] = tuple(FacetCount(str(v), int(n)) for v, n in counted)
-    page = SearchPage(
-        total=total,
-        hits=tuple(
-            IndexHit(str(d), float(s), str(t), str(sd), lo, hi) for d, s, t, sd, lo, hi in hits
-        ),
-        facets=facets,
-    )
+        facets[name] = tuple(FacetCount(str(v), round(int(n) * scale)) for v, n in counted)
+    page = SearchPage(total=total, hits=read_hits(hits), facets=facets, exact=not sampled)
     return page, [f.value for f in facets.get("person", ())]
+
+
+def read_hits(rows: Sequence[Sequence[Any]]) -> tuple[IndexHit, ...]:
+    return tuple(
+        IndexHit(str(d), float(s), str(t), str(sd), lo, hi) for d, s, t, sd, lo, hi in rows
+    )
+
+
+# The planner's estimate of the rows of search_docs (the catalogue's row density times
+# the table's present size), or -1 before the table was first analysed.
+DOCUMENTS_SQL = (
+    "SELECT CASE WHEN reltuples > 0 AND relpages > 0 THEN (reltuples / relpages"
+    " * (pg_relation_size(oid) / current_setting('block_size')::int))::bigint"
+    " ELSE -1 END FROM pg_class WHERE oid = 'search_docs'::regclass"
+)
+
+
+def _execute(cur: Any, statement: tuple[str, list[Any]]) -> None:
+    cur.execute(statement[0].encode("utf-8"), statement[1])
+
+
+def run_search(cur: Any, request: SearchRequest, documents: int) -> tuple[SearchPage, list[str]]:
+    """Search an archive of about `documents` documents with cursor `cur`.
+
+    PostgreSQL ranks by reading every match, so on a large archive a query is first
+    counted on the sample. One that matches few documents is then searched whole,
+    exactly; a broad one (more than EXACT_MATCHES, by the sample) is ranked and
+    counted on the sample, its counts scaled up and marked as estimates — "about
+    150,000 documents" — so that its cost stays bounded as the archive grows. The
+    date order is always exact: it walks an index in date order and stops at the page.
+    """
+    if documents < 0:  # never analysed: count, but no further than the threshold
+        cur.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM search_docs LIMIT %s) x", (SAMPLE_ABOVE + 1,)
+        )
+        documents = int(cur.fetchone()[0])
+    if documents > SAMPLE_ABOVE:
+        _execute(cur, count_sql(request, sampled=True))
+        in_sample = int(cur.fetchone()[0])
+        if in_sample * SAMPLE_BUCKETS / SAMPLED > EXACT_MATCHES:
+            _execute(cur, search_sql(request, sampled=True))
+            page, keys = read_page(cur.fetchone(), request, sampled=True)
+            if request.sort == "date":
+                _execute(cur, date_page_sql(request))
+                page = SearchPage(page.total, read_hits(cur.fetchall()), page.facets, False)
+            return page, keys
+    _execute(cur, search_sql(request))
+    return read_page(cur.fetchone(), request)
 
 
 PEOPLE_NAMES_SQL = (

@@ -151,7 +151,7 @@ class SQLiteSearch:
                 counted[name] = tuple(FacetCount(shown.get(v, v), n) for v, n in pairs)
             else:
                 counted[name] = tuple(FacetCount(v, n) for v, n in pairs)
-        return SearchPage(total=found.total, hits=hits, facets=counted)
+        return SearchPage(total=found.total, hits=hits, facets=counted, exact=found.exact)
 
     def _hits(self, rows: list[int], scores: list[float]) -> tuple[IndexHit, ...]:
         if not rows:

@@ -15,11 +15,13 @@ aggregations over fast fields.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -44,22 +46,33 @@ from declass.store.base import (
     SearchRequest,
     TermMatch,
 )
-from declass.store.index_fields import filter_keys, index_columns, index_facts, surface_text
+from declass.store.index_fields import filter_keys, index_columns_and_surface, index_facts
 
 # Bump when the schema or the analysis changes: an index of another layout is rebuilt.
-LAYOUT = 3
+LAYOUT = 9
+PAIRS = "body_pairs"
 STATE_FILE = "state.json"
+PEOPLE_FILE = "people.json"  # person key → its number in this index
 # Staged documents are published at least this often while a run goes on.
 # Few, large segments: facet counts are exact across segments only by reading each
 # segment's whole vocabulary of a field, so fewer segments make faceting cheaper.
 PUBLISH_EVERY_DOCS = 50_000
 PUBLISH_EVERY_SECONDS = 120.0
-WRITER_HEAP = 400_000_000
+WRITER_HEAP = 1_000_000_000  # an upper bound: one segment for a corpus the size of UNGDC
 _OPEN_END = 99991231
 _UNDATED_SORT = 99999999
 _MAX_CLAUSES = 4096  # beyond this a query is refused, not run
 EXACT_BOOST = 0.5  # against 1 for the body: an exact form breaks ties among its stems
 SHORT_FIELDS = ("title", "heading", "people")  # metadata: matched or not, no length
+# Broad queries on a large index are counted on a sample (see _count).
+SAMPLE_BUCKETS = 64
+SAMPLE_DOCS = 100_000  # about this many documents in the sample
+EXACT_MATCHES = 20_000  # counted exactly up to this many matches
+COUNTS_CACHED = 256
+_TOTAL = "_total"
+# Facets counted on a numeric fast field: a terms aggregation over small numbers is
+# several times faster than over strings (PEOPLE_FILE numbers the persons).
+_NUMBERED = {"person": "person_n", "year": "year_n"}
 
 
 def _day(iso: str, default: int) -> int:
@@ -75,6 +88,10 @@ def build_schema() -> Any:
     # Words as written (folded, unstemmed), counted but without positions: they only
     # lift a document holding the very form the reader typed.
     sb.add_text_field("exact", tokenizer_name="whitespace", index_option="freq")
+    # Each pair of neighbouring body words as one term ("develop_countri"): a phrase is
+    # then read from the pairs' posting lists, far shorter than its words' (as
+    # Elasticsearch's index_phrases does).
+    sb.add_text_field(PAIRS, tokenizer_name="whitespace")
     # Each facet is a fast field of its own name, counted by terms aggregations.
     for name in FACET_FIELDS:
         sb.add_text_field(name, tokenizer_name="raw", fast=True)
@@ -84,6 +101,12 @@ def build_schema() -> Any:
         sb.add_text_field(name, tokenizer_name="raw", index_option="basic")
     for name in ("start", "end", "sort", "embargo"):
         sb.add_integer_field(name, indexed=True, fast=True)
+    # The bucket of the document's id, for counting broad queries on a sample.
+    sb.add_text_field("sample", tokenizer_name="raw", index_option="basic")
+    # Person (numbered in the order the index met them) and year as numbers, for
+    # counting (see _NUMBERED).
+    sb.add_unsigned_field("person_n", fast=True)
+    sb.add_unsigned_field("year_n", fast=True)
     return sb.build()
 
 
@@ -112,25 +135,34 @@ class IndexState:
         os.replace(tmp, folder / STATE_FILE)
 
 
-def to_tantivy(row: int, doc: Document) -> Any:
-    """The index entry of `doc`, stored under search_docs row `row`."""
+def to_tantivy(row: int, doc: Document, number_of: Callable[[str], int]) -> Any:
+    """The index entry of `doc`, stored under search_docs row `row`; `number_of` gives
+    each person key its number in this index."""
     f = index_facts(doc)
     entry = tantivy.Document()
     entry.add_unsigned("row", row)
     entry.add_text("doc_id", doc.id)
-    for name, text in zip(TEXT_FIELDS, index_columns(doc), strict=True):
+    columns, surface = index_columns_and_surface(doc)
+    for name, text in zip(TEXT_FIELDS, columns, strict=True):
         entry.add_text(name, text)
-    entry.add_text("exact", surface_text(doc))
+        if name == "body":
+            entry.add_text(PAIRS, " ".join(word_pairs(text.split())))
+    entry.add_text("exact", surface)
     keys: list[str] = []
     entry.add_text("type", f.doc_type)
     keys.append(f"type={f.doc_type}")
     for code in f.country_codes:
         entry.add_text("country", code)
     keys += [f"country={k}" for k in f.country_keys]
-    for key in dict.fromkeys(f.people):  # a document counts once per person
-        if key:
-            entry.add_text("person", key)
-            keys.append(f"person={key}")
+    people = [key for key in dict.fromkeys(f.people) if key]  # once per person
+    for key in people:
+        entry.add_text("person", key)
+        entry.add_unsigned("person_n", number_of(key))
+        keys.append(f"person={key}")
+    if not people:
+        # 0 stands for none: a column every document fills is read several times
+        # faster than one some documents leave empty.
+        entry.add_unsigned("person_n", 0)
     for name in ("decade", "year", "language", "source"):
         value = getattr(f, name)
         if value:
@@ -150,7 +182,19 @@ def to_tantivy(row: int, doc: Document) -> Any:
     entry.add_integer("end", _day(f.date_end, _OPEN_END))
     entry.add_integer("sort", _day(f.sort_date, _UNDATED_SORT))
     entry.add_integer("embargo", _day(f.embargo_until, 0))
+    entry.add_text("sample", str(sample_bucket(doc.id)))
+    entry.add_unsigned("year_n", int(f.year) if f.year.isdigit() else 0)  # 0: none
     return entry
+
+
+def word_pairs(words: Sequence[str]) -> list[str]:
+    """Each word joined to the next ("_" is never part of an analysed word)."""
+    return list(map("_".join, itertools.pairwise(words)))
+
+
+def sample_bucket(doc_id: str) -> int:
+    """The sample bucket of a document: fixed by its id, spread evenly."""
+    return zlib.crc32(doc_id.encode("utf-8")) % SAMPLE_BUCKETS
 
 
 @dataclass(frozen=True)
@@ -161,6 +205,65 @@ class Found:
     scores: list[float]
     total: int
     facets: dict[str, list[tuple[str, int]]]
+    exact: bool = True  # False: total and facets estimated from a sample of the index
+
+
+@dataclass(frozen=True)
+class _Counted:
+    """The matches of a query counted, in all and by facet value."""
+
+    total: int
+    buckets: dict[str, list[tuple[str, int]]]
+    exact: bool
+
+
+def _count(
+    searcher: Any,
+    query: Any,
+    spec: dict[str, Any],
+    sample_of: Callable[[Any], tuple[Any, float] | None],
+    persons: dict[int, str],
+) -> _Counted:
+    """Count the matches of `query` by the terms aggregations `spec`.
+
+    Exact up to EXACT_MATCHES matches. On a large index a query is first counted on a
+    fixed-size sample of it (every document falls in one of SAMPLE_BUCKETS buckets by
+    its id); when the sample says the query matches more than EXACT_MATCHES documents,
+    the sample's counts, scaled up, are the answer: the work stays bounded however
+    large the archive grows, as a broad query is told "about" how many it matches.
+    """
+    q, occur = tantivy.Query, tantivy.Occur
+    full = {**spec, _TOTAL: {"value_count": {"field": "row"}}}
+    sample = sample_of(searcher)
+    if sample is not None:
+        restrict, share = sample
+        narrowed = q.boolean_query([(occur.Must, query), (occur.Must, restrict)])
+        found = searcher.aggregate(narrowed, full)
+        estimate = int(found[_TOTAL]["value"] or 0) / share
+        if estimate > EXACT_MATCHES:
+            return _read_counts(found, 1 / share, False, persons)
+    return _read_counts(searcher.aggregate(query, full), 1.0, True, persons)
+
+
+def _read_counts(
+    found: dict[str, Any], scale: float, exact: bool, persons: dict[int, str]
+) -> _Counted:
+    buckets: dict[str, list[tuple[str, int]]] = {}
+    for n, result in found.items():
+        if n == _TOTAL:
+            continue
+        pairs = buckets[n] = []
+        for b in result.get("buckets", []):
+            key, count = b["key"], round(int(b["doc_count"]) * scale)
+            if n == "person":
+                value = persons.get(int(key), "")
+            elif n == "year":
+                value = f"{int(key):04d}" if int(key) else ""
+            else:
+                value = str(key)
+            if value:
+                pairs.append((value, count))
+    return _Counted(round(int(found[_TOTAL]["value"] or 0) * scale), buckets, exact)
 
 
 class TantivyIndex:
@@ -184,6 +287,11 @@ class TantivyIndex:
         self._shape: dict[str, tuple[int, str | None]] = {}
         self._vocabulary: dict[str, list[tuple[str, int]]] | None = None
         self._executor: ThreadPoolExecutor | None = None
+        # Totals and facet counts of recent queries, for the current searcher.
+        self._counts: dict[Any, _Counted] = {}
+        self._numbers: dict[str, int] | None = None  # person key → number (PEOPLE_FILE)
+        self._numbers_saved = 0
+        self._persons: dict[int, str] = {}  # and back, as the current searcher knows them
 
     # -- opening ---------------------------------------------------------------------
     def _open(self) -> Any:
@@ -203,6 +311,7 @@ class TantivyIndex:
 
     def _reset_folder(self) -> None:
         self._published = None
+        self._numbers, self._numbers_saved = {}, 0
         if self.folder.exists():
             for entry in self.folder.iterdir():
                 if entry.is_file():
@@ -213,6 +322,7 @@ class TantivyIndex:
             # One thread: a second would double the memory for little gain on ingest,
             # whose time goes to analysis in Python, not to Tantivy.
             self._writer = self._open().writer(heap_size=WRITER_HEAP, num_threads=1)
+            self._numbers = None  # another writer may have numbered persons since
         return self._writer
 
     @property
@@ -225,12 +335,29 @@ class TantivyIndex:
         with self._lock:
             writer = self._acquire_writer()
             writer.delete_documents_by_term("doc_id", doc.id)
-            writer.add_document(to_tantivy(row, doc))
+            writer.add_document(to_tantivy(row, doc, self._number_of))
             self._staged_row = max(self._staged_row, row)
             self._staged += 1
             due = time.monotonic() - self._since > PUBLISH_EVERY_SECONDS
             if self._staged >= PUBLISH_EVERY_DOCS or due:
                 self.publish()
+
+    def _read_numbers(self) -> dict[str, int]:
+        try:
+            data = json.loads((self.folder / PEOPLE_FILE).read_text("utf-8"))
+            return {str(k): int(n) for k, n in data.items()}
+        except (OSError, ValueError, AttributeError, TypeError):
+            return {}
+
+    def _number_of(self, person: str) -> int:
+        """The number of a person key in this index (1, 2, ...; 0 stands for none)."""
+        if self._numbers is None:
+            self._numbers = self._read_numbers()
+            self._numbers_saved = len(self._numbers)
+        number = self._numbers.get(person)
+        if number is None:
+            number = self._numbers[person] = len(self._numbers) + 1
+        return number
 
     def publish(self) -> None:
         """Make every staged document searchable and durable."""
@@ -238,6 +365,12 @@ class TantivyIndex:
             if self._writer is None:
                 return
             if self._staged:
+                if self._numbers is not None and len(self._numbers) > self._numbers_saved:
+                    # Before the commit: every committed number can be read back.
+                    tmp = self.folder / (PEOPLE_FILE + ".tmp")
+                    tmp.write_text(json.dumps(self._numbers, ensure_ascii=False), "utf-8")
+                    os.replace(tmp, self.folder / PEOPLE_FILE)
+                    self._numbers_saved = len(self._numbers)
                 self._writer.commit()
                 state = IndexState(self.archive_id, self.last_row)
                 state.write(self.folder)
@@ -306,6 +439,11 @@ class TantivyIndex:
                 self._used = _used_text_fields(searcher)
                 self._shape = _facet_shape(searcher)
                 self._vocabulary = None
+                self._counts = {}
+                if self._writer is None:  # another process may have numbered more
+                    self._numbers = None
+                numbers = self._numbers if self._numbers is not None else self._read_numbers()
+                self._persons = {n: k for k, n in numbers.items()}
                 self._searcher = searcher
             return self._searcher
 
@@ -319,39 +457,70 @@ class TantivyIndex:
         """Rows of the page with their scores, the total, and facet counts."""
         with self._lock:
             searcher, used, shape = self.searcher(), self._used, self._shape
-            segments = self._segments
+            segments, counts_cache, persons = self._segments, self._counts, self._persons
         compiler = _Compiler(self.schema, dict(request.weights), used, searcher)
         query = compiler.query(request.expression)
-        if not request.include_restricted and int(searcher.doc_freq("closed", "1")):
-            query = _public_only(self.schema, query, today or date.today())
+        restricted = not request.include_restricted and int(searcher.doc_freq("closed", "1"))
+        day = today or date.today()
+        if restricted:
+            query = _public_only(self.schema, query, day)
         offset, limit = max(request.offset, 0), max(request.limit, 0)
         wanted = [n for n in request.facets if n in FACET_FIELDS]
         size = request.facet_size
         spec, fixed = _facet_plan(shape, segments, wanted, size) if size > 0 else ({}, {})
-        # Tantivy lets go of the GIL: the facets are counted on a second core while the
-        # page is ranked on this one.
-        counting = self._pool().submit(searcher.aggregate, query, spec) if spec else None
-        if request.sort == "date":
-            found = searcher.search(
+        # The total and the facets do not depend on the page: a reader paging through
+        # results, or asking again, is answered from the cache of this searcher.
+        key = (request.expression, restricted and day, tuple(wanted), size)
+        counted = counts_cache.get(key)
+        # Tantivy lets go of the GIL: the matches are counted on a second core while
+        # the page is ranked on this one, and the page is ranked without counting, so
+        # that Tantivy can skip blocks that cannot reach it.
+        counting = None
+        if counted is None:
+            counting = self._pool().submit(
+                _count, searcher, query, spec, self._sample_query, persons
+            )
+        if limit == 0:  # Tantivy refuses a page of none
+            hits: list[tuple[Any, Any]] = []
+        elif request.sort == "date":
+            hits = searcher.search(
                 query,
                 limit,
-                count=True,
+                count=False,
                 offset=offset,
                 order_by_field="sort",
                 order=tantivy.Order.Asc,
-            )
+            ).hits
         else:
-            found = searcher.search(query, limit, count=True, offset=offset)
-        counted = counting.result() if counting is not None else {}
-        addresses = [a for _, a in found.hits]
+            hits = searcher.search(query, limit, count=False, offset=offset).hits
+        if counting is not None:
+            counted = counting.result()
+            with self._lock:
+                if self._counts is counts_cache:
+                    counts_cache[key] = counted
+                    while len(counts_cache) > COUNTS_CACHED:
+                        counts_cache.pop(next(iter(counts_cache)))
+        assert counted is not None
+        addresses = [a for _, a in hits]
         rows = [int(r) for r in searcher.fast_field_values("row", addresses)] if addresses else []
-        scores = [float(s) if request.sort != "date" else 0.0 for s, _ in found.hits]
-        total = int(found.count)
+        scores = [float(s) if request.sort != "date" else 0.0 for s, _ in hits]
+        total = counted.total
         if size > 0 and total:
-            facets = _facet_counts(counted, fixed, wanted, size, total)
+            facets = _facet_counts(counted.buckets, fixed, wanted, size, total)
         else:
             facets = {n: [] for n in wanted}
-        return Found(rows, scores, total, facets)
+        return Found(rows, scores, total, facets, counted.exact)
+
+    def _sample_query(self, searcher: Any) -> tuple[Any, float] | None:
+        """A query for the sample of the index that broad queries are counted on, and
+        the share of the index it holds; None when the index is small enough to count
+        every match."""
+        everyone = int(searcher.num_docs)
+        if everyone <= 2 * SAMPLE_DOCS:
+            return None
+        buckets = max(1, round(SAMPLE_BUCKETS * SAMPLE_DOCS / everyone))
+        terms = [str(b) for b in range(buckets)]
+        return tantivy.Query.term_set_query(self.schema, "sample", terms), buckets / SAMPLE_BUCKETS
 
     def _pool(self) -> ThreadPoolExecutor:
         with self._lock:
@@ -403,30 +572,29 @@ def _facet_plan(
             every = n == "year" and "decade" in wanted
             spec[n] = {
                 "terms": {
-                    "field": n,
+                    "field": _NUMBERED.get(n, n),
                     "size": max(terms, 1) if every else size + 10,
                     "segment_size": max(window, terms) if every else window,
                 }
             }
     if "decade" in wanted and "decade" not in fixed and "year" not in spec:
         terms = max(shape["year"][0], 1)
-        spec["year"] = {"terms": {"field": "year", "size": terms, "segment_size": terms}}
+        spec["year"] = {"terms": {"field": "year_n", "size": terms, "segment_size": terms}}
     return spec, fixed
 
 
 def _facet_counts(
-    counted: dict[str, Any],
+    counted: dict[str, list[tuple[str, int]]],
     fixed: dict[str, str | None],
     wanted: list[str],
     size: int,
     total: int,
 ) -> dict[str, list[tuple[str, int]]]:
-    """The `size` commonest values of each facet among the matches, counted exactly."""
+    """The `size` commonest values of each facet among the matches."""
     out: dict[str, list[tuple[str, int]]] = {
         n: [(value, total)] if value is not None else [] for n, value in fixed.items()
     }
-    for n, result in counted.items():
-        pairs = [(str(b["key"]), int(b["doc_count"])) for b in result.get("buckets", [])]
+    for n, pairs in counted.items():
         if n == "year" and "decade" in wanted and "decade" not in out:
             decades: dict[str, int] = {}
             for year, count in pairs:
@@ -490,44 +658,55 @@ class _Compiler:
         self.used = used  # text fields that hold any word: the others cannot match
         self.searcher = searcher
         self.clauses = 0
+        self._freq: dict[tuple[str, str], int] = {}
+
+    def _df(self, field: str, word: str) -> int:
+        key = (field, word)
+        if key not in self._freq:
+            self._freq[key] = int(self.searcher.doc_freq(field, word))
+        return self._freq[key]
 
     def _idf(self, field: str, word: str) -> float:
-        n = int(self.searcher.doc_freq(field, word))
+        n = self._df(field, word)
         total = int(self.searcher.num_docs)
         return math.log(1 + (total - n + 0.5) / (n + 0.5))
 
-    def query(self, e: IndexExpression) -> Any:
+    def query(self, e: IndexExpression, within: tuple[Any, ...] = ()) -> Any:
+        """`e` as a Tantivy query, limited to documents matching every filter `within`.
+
+        The filters of a conjunction are pushed down to each word's per-field clauses:
+        a union of fields intersected with a selective filter would otherwise be walked
+        window by window (every phrase checked), where a filter inside each clause leads
+        the intersection and only its few documents are checked."""
         q, occur = tantivy.Query, tantivy.Occur
         self.clauses += 1
         if self.clauses > _MAX_CLAUSES:
             raise QueryError(0, "the query is too large or complex to run")
-        if isinstance(e, MatchAll):
-            return q.all_query()
         if isinstance(e, TermMatch):
-            return self._words(e)
-        if isinstance(e, AllOf):
-            if not e.parts:
-                return q.all_query()
-            clauses = [
-                (occur.MustNot, self.query(p.part))
-                if isinstance(p, Excluding)
-                else (occur.Must, self.query(p))
-                for p in e.parts
-            ]
-            if all(o == occur.MustNot for o, _ in clauses):
-                clauses.append((occur.Must, q.all_query()))
-            return q.boolean_query(clauses)
+            return self._words(e, within)
         if isinstance(e, AnyOf):
             if not e.parts:
                 return q.empty_query()
-            return q.boolean_query([(occur.Should, self.query(p)) for p in e.parts])
+            return q.boolean_query([(occur.Should, self.query(p, within)) for p in e.parts])
+        if isinstance(e, AllOf):
+            filters = [p for p in e.parts if isinstance(p, FieldFilter | DateFilter)]
+            excluded = [p.part for p in e.parts if isinstance(p, Excluding)]
+            positive = [p for p in e.parts if p not in filters and not isinstance(p, Excluding)]
+            inner = (*within, *(self.query(f) for f in filters))
+            clauses = [(occur.Must, self.query(p, inner)) for p in positive]
+            if not clauses:
+                clauses = [(occur.Must, f) for f in inner] or [(occur.Must, q.all_query())]
+            clauses += [(occur.MustNot, self.query(x)) for x in excluded]
+            return clauses[0][1] if len(clauses) == 1 else q.boolean_query(clauses)
         if isinstance(e, Excluding):
-            everything = (occur.Must, q.all_query())
-            return q.boolean_query([everything, (occur.MustNot, self.query(e.part))])
-        if isinstance(e, DateFilter):
+            kept = [(occur.Must, f) for f in within] or [(occur.Must, q.all_query())]
+            return q.boolean_query([*kept, (occur.MustNot, self.query(e.part))])
+        if isinstance(e, MatchAll):
+            one = q.all_query()
+        elif isinstance(e, DateFilter):
             lo, hi = _day(e.earliest or "", 0), _day(e.latest or "", _OPEN_END)
             integer = tantivy.FieldType.Integer
-            return q.const_score_query(
+            one = q.const_score_query(
                 q.boolean_query(
                     [
                         (occur.Must, q.term_query(self.schema, "dated", "1")),
@@ -537,14 +716,20 @@ class _Compiler:
                 ),
                 0.0,
             )
-        if isinstance(e, FieldFilter):
+        elif isinstance(e, FieldFilter):
             keys = _filter_terms(e)
             if not keys:
                 return q.empty_query()
-            return q.const_score_query(q.term_set_query(self.schema, "keys", keys), 0.0)
-        raise TypeError(f"not an index expression: {e!r}")
+            # One key reads one posting list; a term set is read as a whole set.
+            if len(keys) == 1:
+                one = q.const_score_query(q.term_query(self.schema, "keys", keys[0]), 0.0)
+            else:
+                one = q.const_score_query(q.term_set_query(self.schema, "keys", keys), 0.0)
+        else:
+            raise TypeError(f"not an index expression: {e!r}")
+        return _all_of([one, *within])
 
-    def _words(self, e: TermMatch) -> Any:
+    def _words(self, e: TermMatch, within: tuple[Any, ...] = ()) -> Any:
         q, occur = tantivy.Query, tantivy.Occur
         words: list[str | tuple[int, str]] = [w for w in e.words if w]
         if not words:
@@ -552,6 +737,13 @@ class _Compiler:
         first = str(words[0])
         fields = [f for f in e.fields if f in TEXT_FIELDS] or list(TEXT_FIELDS)
         fields = [f for f in fields if f in self.used]
+        if not e.prefix and self.searcher is not None:
+            # A field lacking one of the words cannot match: no clause for it.
+            fields = [f for f in fields if all(self._df(f, str(w)) for w in words)]
+            if len(words) > 1 and "body" in fields:
+                pairs = word_pairs([str(w) for w in words])
+                if not all(self._df(PAIRS, p) for p in pairs):
+                    fields.remove("body")
         if not fields:
             return q.empty_query()
         per_field = []
@@ -562,6 +754,12 @@ class _Compiler:
                 one = q.phrase_prefix_query(self.schema, f, words)
             elif len(words) == 1:
                 one = q.term_query(self.schema, f, first)
+            elif f == "body":
+                joined: list[str | tuple[int, str]] = [*word_pairs([str(w) for w in words])]
+                if len(joined) == 1:
+                    one = q.term_query(self.schema, PAIRS, str(joined[0]))
+                else:
+                    one = q.phrase_query(self.schema, PAIRS, joined)
             else:
                 one = q.phrase_query(self.schema, f, words)
             weight = self.weights.get(f, 1.0)
@@ -570,14 +768,21 @@ class _Compiler:
                 # (a "Mr." more or less) must not reorder documents, so the match counts
                 # as BM25 would at average length and one occurrence, idf times weight.
                 idf = sum(self._idf(f, str(w)) for w in words) if not e.prefix else 1.0
-                per_field.append((occur.Should, q.const_score_query(one, weight * idf)))
+                scored = q.const_score_query(one, weight * idf)
             else:
-                per_field.append((occur.Should, q.boost_query(one, weight)))
+                scored = q.boost_query(one, weight)
+            per_field.append((occur.Should, _all_of([scored, *within])))
         if e.surface and not e.prefix and not e.fields and len(words) == 1:
             # Every document holding the exact form holds its stem: this only reorders.
-            exact = q.term_query(self.schema, "exact", e.surface)
-            per_field.append((occur.Should, q.boost_query(exact, EXACT_BOOST)))
+            exact = q.boost_query(q.term_query(self.schema, "exact", e.surface), EXACT_BOOST)
+            per_field.append((occur.Should, _all_of([exact, *within])))
         return per_field[0][1] if len(per_field) == 1 else q.boolean_query(per_field)
+
+
+def _all_of(queries: list[Any]) -> Any:
+    if len(queries) == 1:
+        return queries[0]
+    return tantivy.Query.boolean_query([(tantivy.Occur.Must, x) for x in queries])
 
 
 def _regex_literal(word: str) -> str:

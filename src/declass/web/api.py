@@ -195,6 +195,12 @@ OPENAPI: dict[str, Any] = {
                             "required": ["total", "results", "facets"],
                             "properties": {
                                 **_PAGED,
+                                "total_exact": {
+                                    "type": "boolean",
+                                    "description": "False when a very broad query on a very"
+                                    " large archive was counted on a sample: total and facet"
+                                    " counts are then estimates",
+                                },
                                 "results": {"type": "array", "items": _HIT},
                                 "facets": {"type": "object"},
                             },

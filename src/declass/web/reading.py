@@ -197,6 +197,8 @@ class ReadingRoom:
             "sort": sort,
             "expanded": found.expanded,
             **paging.as_json(),
+            # False: a very broad query on a very large archive, counted on a sample.
+            "total_exact": found.exact,
             "results": [
                 {
                     "id": r.doc_id,
