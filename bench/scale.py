@@ -182,6 +182,11 @@ def measure(backend: str, size: int, open_empty: Callable[[], Store], tarball: P
                 search(store, q, snippets=False)
                 times.append((time.perf_counter() - t) * 1000)
         cuts = statistics.quantiles(times, n=20)
+        slowest = sorted(zip(times, QUERIES * 2, strict=True), reverse=True)[:6]
+        print(
+            f"  {backend} {size:,}: slowest " + ", ".join(f"{q} {t:.1f} ms" for t, q in slowest),
+            file=sys.stderr,
+        )
         return Measure(backend, size, ingest_seconds, statistics.median(times), cuts[18], estimated)
     finally:
         store.close()
@@ -191,7 +196,7 @@ def clear_counts(store: Store) -> None:
     """Forget the embedded index's cached totals and facets (PostgreSQL keeps none)."""
     index = getattr(getattr(store, "_search", None), "index", None)
     if index is not None:
-        index.refresh()
+        index.forget_counts()
 
 
 def main() -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from declass.search.variants import name_forms
+from declass.search.variants import _all_schemes, _schemes, name_forms
 
 
 @pytest.mark.parametrize(
@@ -35,3 +37,24 @@ def test_a_name_has_its_other_spellings(name: str, expected: str) -> None:
 
 def test_english_words_are_not_romanised_into_names() -> None:
     assert not {f for f in name_forms("peace") if " " not in f and f.isascii()} & {"Beace"}
+
+
+CYRILLIC_TEXT = st.text(
+    alphabet=st.sampled_from(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ -,."
+    ),
+    max_size=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(CYRILLIC_TEXT)
+def test_all_schemes_at_once_translate_as_iuliia_does_scheme_by_scheme(text: str) -> None:
+    expected = [scheme.translate(text) for scheme in _schemes()]  # type: ignore[attr-defined]
+    assert _all_schemes().translate(text) == expected
+
+
+@pytest.mark.parametrize("name", ["Хрущёв", "Громыко", "Горбачёв", "Вышинский", "Цзэдун", "Мао"])
+def test_real_names_translate_as_iuliia_does(name: str) -> None:
+    expected = [scheme.translate(name) for scheme in _schemes()]  # type: ignore[attr-defined]
+    assert _all_schemes().translate(name) == expected

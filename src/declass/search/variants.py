@@ -16,8 +16,10 @@ from __future__ import annotations
 import itertools
 import json
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from declass.search.analysis import fold_word
 
@@ -341,10 +343,74 @@ def cyrillic_readings(word: str) -> set[str]:
 
 def latin_forms(cyrillic: str) -> set[str]:
     """`cyrillic` in every Latin transliteration scheme we know."""
-    out: set[str] = set()
-    for scheme in _schemes():
-        out.add(scheme.translate(cyrillic))  # type: ignore[attr-defined]
-    return {f for f in out if f}
+    return {f for f in _all_schemes().translate(cyrillic) if f}
+
+
+@lru_cache(maxsize=1)
+def _all_schemes() -> _AllSchemes:
+    return _AllSchemes(_schemes())
+
+
+class _AllSchemes:
+    """iuliia's transliteration rules for every scheme, applied to a text at once.
+
+    iuliia translates a letter by its neighbours (a rule for the pair with the letter
+    before, else with the letter after, else the letter's own), and a word's last two
+    letters by an ending rule when the scheme has one. Applied scheme by scheme, that is
+    some 30 passes over the text for every name a reader types; here each letter in its
+    context is looked up once for all schemes, and the schemes' words are read off the
+    columns. The result is iuliia's, scheme for scheme (tests/search/test_variants.py).
+    """
+
+    _SPLITTER = re.compile(r"\b")
+
+    def __init__(self, schemes: Sequence[Any]) -> None:
+        loaded = [s._load() if hasattr(s, "_load") else s for s in schemes]
+        self.tables = [(s.prev_map, s.next_map, s.map, s.ending_map) for s in loaded]
+        self._letters: dict[tuple[str, str, str], tuple[str, ...]] = {}
+        self._endings: dict[str, tuple[str | None, ...]] = {}
+
+    def _letter(self, prev: str, curr: str, after: str) -> tuple[str, ...]:
+        key = (prev, curr, after)
+        found = self._letters.get(key)
+        if found is None:
+            out = []
+            for before_map, after_map, own_map, _ in self.tables:
+                letter = before_map.get(prev + curr)
+                if letter is None:
+                    letter = after_map.get(curr + after)
+                if letter is None:
+                    letter = own_map.get(curr)
+                out.append(curr if letter is None else letter)
+            found = self._letters[key] = tuple(out)
+        return found
+
+    def _ending(self, ending: str) -> tuple[str | None, ...]:
+        found = self._endings.get(ending)
+        if found is None:
+            found = self._endings[ending] = tuple(t[3].get(ending) for t in self.tables)
+        return found
+
+    def translate(self, text: str) -> list[str]:
+        """`text` in each scheme, in the order of the schemes."""
+        words: list[list[str]] = [[] for _ in self.tables]
+        for word in self._SPLITTER.split(text):
+            if not word:
+                continue
+            n = len(word)
+            letters = [
+                self._letter(word[i - 1] if i else "", word[i], word[i + 1] if i + 1 < n else "")
+                for i in range(n)
+            ]
+            whole = ["".join(column) for column in zip(*letters, strict=True)]
+            endings = self._ending(word[-2:]) if n > 2 else ()
+            for s, out in enumerate(words):
+                ending = endings[s] if endings else None
+                if ending:  # as iuliia: an ending rule that yields "" is no rule
+                    out.append("".join(c[s] for c in letters[:-2]) + ending)
+                else:
+                    out.append(whole[s])
+        return ["".join(w) for w in words]
 
 
 def russian_forms(name: str) -> set[str]:

@@ -447,6 +447,11 @@ class TantivyIndex:
                 self._searcher = searcher
             return self._searcher
 
+    def forget_counts(self) -> None:
+        """Drop the cached totals and facets (benchmarks time the counting itself)."""
+        with self._lock:
+            self._counts = {}
+
     def refresh(self) -> None:
         """Read what another process published."""
         with self._lock:
