@@ -156,14 +156,21 @@ def _result(
     store: Store, hit: IndexHit, highlight: tuple[frozenset[str], tuple[str, ...]], snippets: bool
 ) -> Result:
     if not snippets:
-        bounds = HistoricalDate.from_bounds(hit.date_start, hit.date_end)
-        label = bounds.display() if bounds else ""
+        label = _date_label(hit.date_start, hit.date_end)
         return Result(hit.doc_id, hit.title, hit.sort_date, hit.score, None, label)
     doc = store.document(hit.doc_id)
     label = doc.date.display() if doc.date else ""
     return Result(
         hit.doc_id, hit.title, hit.sort_date, hit.score, best_passage(doc, highlight), label
     )
+
+
+@lru_cache(maxsize=4096)
+def _date_label(start: str, end: str) -> str:
+    """The date of a hit at its precision, from the bounds the index keeps (few
+    distinct ones: kept)."""
+    bounds = HistoricalDate.from_bounds(start, end)
+    return bounds.display() if bounds else ""
 
 
 def _facet_selection(text: str) -> tuple[str, str]:

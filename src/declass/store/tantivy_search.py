@@ -49,7 +49,7 @@ from declass.store.base import (
 from declass.store.index_fields import filter_keys, index_columns_and_surface, index_facts
 
 # Bump when the schema or the analysis changes: an index of another layout is rebuilt.
-LAYOUT = 9
+LAYOUT = 10
 PAIRS = "body_pairs"
 STATE_FILE = "state.json"
 PEOPLE_FILE = "people.json"  # person key → its number in this index
@@ -64,12 +64,15 @@ _UNDATED_SORT = 99999999
 _MAX_CLAUSES = 4096  # beyond this a query is refused, not run
 EXACT_BOOST = 0.5  # against 1 for the body: an exact form breaks ties among its stems
 SHORT_FIELDS = ("title", "heading", "people")  # metadata: matched or not, no length
-# Broad queries on a large index are counted on a sample (see _count).
+# Broad queries on a large index are counted and ranked on a sample (see search).
 SAMPLE_BUCKETS = 64
-SAMPLE_DOCS = 100_000  # about this many documents in the sample
-EXACT_MATCHES = 20_000  # counted exactly up to this many matches
+SAMPLE_LEVELS = 6  # level k: 1/2**k of the index, down to 1/64
+SAMPLE_DOCS = 100_000  # about this many documents in the sample; an index of up to
+# twice as many is always searched whole
+EXACT_WORK = 30_000  # postings a query may read on a large index and stay exact
 COUNTS_CACHED = 256
 _TOTAL = "_total"
+_PREFIX_TERMS = 1000  # a prefix with more words than this is taken as matching everything
 # Facets counted on a numeric fast field: a terms aggregation over small numbers is
 # several times faster than over strings (PEOPLE_FILE numbers the persons).
 _NUMBERED = {"person": "person_n", "year": "year_n"}
@@ -182,7 +185,8 @@ def to_tantivy(row: int, doc: Document, number_of: Callable[[str], int]) -> Any:
     entry.add_integer("end", _day(f.date_end, _OPEN_END))
     entry.add_integer("sort", _day(f.sort_date, _UNDATED_SORT))
     entry.add_integer("embargo", _day(f.embargo_until, 0))
-    entry.add_text("sample", str(sample_bucket(doc.id)))
+    for level in sample_levels(doc.id):
+        entry.add_text("sample", f"l{level}")
     entry.add_unsigned("year_n", int(f.year) if f.year.isdigit() else 0)  # 0: none
     return entry
 
@@ -192,9 +196,19 @@ def word_pairs(words: Sequence[str]) -> list[str]:
     return list(map("_".join, itertools.pairwise(words)))
 
 
-def sample_bucket(doc_id: str) -> int:
-    """The sample bucket of a document: fixed by its id, spread evenly."""
-    return zlib.crc32(doc_id.encode("utf-8")) % SAMPLE_BUCKETS
+def sample_levels(doc_id: str) -> range:
+    """The sample levels a document belongs to: level k holds 1/2**k of the index (by a
+    hash of the id, so fixed and evenly spread), each level inside the one before."""
+    bucket = zlib.crc32(doc_id.encode("utf-8")) % SAMPLE_BUCKETS
+    # Level k: the buckets below SAMPLE_BUCKETS / 2**k.
+    return range(1, next(k for k in range(8) if bucket >= SAMPLE_BUCKETS >> (k + 1)) + 1)
+
+
+def _sample_share(documents: int) -> float:
+    """The share of an index of `documents` that holds about SAMPLE_DOCS of them (a
+    power of two, at most one half)."""
+    level = max(1, min(SAMPLE_LEVELS, round(math.log2(documents / SAMPLE_DOCS))))
+    return float(0.5**level)
 
 
 @dataclass(frozen=True)
@@ -214,40 +228,24 @@ class _Counted:
 
     total: int
     buckets: dict[str, list[tuple[str, int]]]
-    exact: bool
+    share: float  # of the index counted: 1, or the sample's share (counts scaled up)
+
+    @property
+    def exact(self) -> bool:
+        return self.share >= 1
 
 
 def _count(
-    searcher: Any,
-    query: Any,
-    spec: dict[str, Any],
-    sample_of: Callable[[Any], tuple[Any, float] | None],
-    persons: dict[int, str],
+    searcher: Any, query: Any, spec: dict[str, Any], share: float, persons: dict[int, str]
 ) -> _Counted:
-    """Count the matches of `query` by the terms aggregations `spec`.
-
-    Exact up to EXACT_MATCHES matches. On a large index a query is first counted on a
-    fixed-size sample of it (every document falls in one of SAMPLE_BUCKETS buckets by
-    its id); when the sample says the query matches more than EXACT_MATCHES documents,
-    the sample's counts, scaled up, are the answer: the work stays bounded however
-    large the archive grows, as a broad query is told "about" how many it matches.
-    """
-    q, occur = tantivy.Query, tantivy.Occur
-    full = {**spec, _TOTAL: {"value_count": {"field": "row"}}}
-    sample = sample_of(searcher)
-    if sample is not None:
-        restrict, share = sample
-        narrowed = q.boolean_query([(occur.Must, query), (occur.Must, restrict)])
-        found = searcher.aggregate(narrowed, full)
-        estimate = int(found[_TOTAL]["value"] or 0) / share
-        if estimate > EXACT_MATCHES:
-            return _read_counts(found, 1 / share, False, persons)
-    return _read_counts(searcher.aggregate(query, full), 1.0, True, persons)
+    """Count the matches of `query` (limited to the sample when `share` < 1) by the
+    terms aggregations `spec`; a sample's counts are scaled up to the index."""
+    found = searcher.aggregate(query, {**spec, _TOTAL: {"value_count": {"field": "row"}}})
+    return _read_counts(found, share, persons)
 
 
-def _read_counts(
-    found: dict[str, Any], scale: float, exact: bool, persons: dict[int, str]
-) -> _Counted:
+def _read_counts(found: dict[str, Any], share: float, persons: dict[int, str]) -> _Counted:
+    scale = 1 / share
     buckets: dict[str, list[tuple[str, int]]] = {}
     for n, result in found.items():
         if n == _TOTAL:
@@ -263,7 +261,7 @@ def _read_counts(
                 value = str(key)
             if value:
                 pairs.append((value, count))
-    return _Counted(round(int(found[_TOTAL]["value"] or 0) * scale), buckets, exact)
+    return _Counted(round(int(found[_TOTAL]["value"] or 0) * scale), buckets, share)
 
 
 class TantivyIndex:
@@ -480,11 +478,22 @@ class TantivyIndex:
         # Tantivy lets go of the GIL: the matches are counted on a second core while
         # the page is ranked on this one, and the page is ranked without counting, so
         # that Tantivy can skip blocks that cannot reach it.
+        share = counted.share if counted is not None else 1.0
+        everyone = int(searcher.num_docs)
+        # A large index: a query that would read more postings than EXACT_WORK is counted
+        # and ranked on a sample of the index, so that its cost stays bounded however
+        # large the archive grows ("about 150,000 documents").
+        large = counted is None and everyone > 2 * SAMPLE_DOCS
+        if large and compiler.work(request.expression) > EXACT_WORK:
+            share = _sample_share(everyone)
+        sampled = query
+        if share < 1:
+            sampled = tantivy.Query.boolean_query(
+                [(tantivy.Occur.Must, query), (tantivy.Occur.Must, self._sample(share))]
+            )
         counting = None
         if counted is None:
-            counting = self._pool().submit(
-                _count, searcher, query, spec, self._sample_query, persons
-            )
+            counting = self._pool().submit(_count, searcher, sampled, spec, share, persons)
         if limit == 0:  # Tantivy refuses a page of none
             hits: list[tuple[Any, Any]] = []
         elif request.sort == "date":
@@ -497,7 +506,9 @@ class TantivyIndex:
                 order=tantivy.Order.Asc,
             ).hits
         else:
-            hits = searcher.search(query, limit, count=False, offset=offset).hits
+            # The date order reads one number per match and stays exact; relevance on
+            # a sampled query is ranked on the sample.
+            hits = searcher.search(sampled, limit, count=False, offset=offset).hits
         if counting is not None:
             counted = counting.result()
             with self._lock:
@@ -516,16 +527,10 @@ class TantivyIndex:
             facets = {n: [] for n in wanted}
         return Found(rows, scores, total, facets, counted.exact)
 
-    def _sample_query(self, searcher: Any) -> tuple[Any, float] | None:
-        """A query for the sample of the index that broad queries are counted on, and
-        the share of the index it holds; None when the index is small enough to count
-        every match."""
-        everyone = int(searcher.num_docs)
-        if everyone <= 2 * SAMPLE_DOCS:
-            return None
-        buckets = max(1, round(SAMPLE_BUCKETS * SAMPLE_DOCS / everyone))
-        terms = [str(b) for b in range(buckets)]
-        return tantivy.Query.term_set_query(self.schema, "sample", terms), buckets / SAMPLE_BUCKETS
+    def _sample(self, share: float) -> Any:
+        """The documents of the sample level holding `share` of the index."""
+        level = round(math.log2(1 / share))
+        return tantivy.Query.term_query(self.schema, "sample", f"l{level}")
 
     def _pool(self) -> ThreadPoolExecutor:
         with self._lock:
@@ -664,6 +669,35 @@ class _Compiler:
         self.searcher = searcher
         self.clauses = 0
         self._freq: dict[tuple[str, str], int] = {}
+
+    def work(self, e: IndexExpression) -> int:
+        """About how many postings an exact answer to `e` reads: a conjunction is led
+        by its smallest part, a disjunction reads all of its parts."""
+        everyone = int(self.searcher.num_docs)
+        if isinstance(e, TermMatch):
+            words = [str(w) for w in e.words if w]
+            total = 0
+            for f in [f for f in e.fields if f in TEXT_FIELDS] or list(self.used):
+                if not words:
+                    continue
+                if e.prefix:
+                    found = self.searcher.terms_with_prefix(f, words[-1], limit=_PREFIX_TERMS)
+                    if len(found) >= _PREFIX_TERMS:
+                        return everyone
+                    total += sum(int(n) for _, n in found)
+                elif f == "body" and len(words) > 1:
+                    total += min(self._df(PAIRS, p) for p in word_pairs(words))
+                else:
+                    total += min(self._df(f, w) for w in words)
+            return total
+        if isinstance(e, AnyOf):
+            return sum(self.work(p) for p in e.parts)
+        if isinstance(e, AllOf):
+            leads = [self.work(p) for p in e.parts if not isinstance(p, Excluding | DateFilter)]
+            return min(leads, default=everyone)
+        if isinstance(e, FieldFilter):
+            return sum(self._df("keys", k) for k in _filter_terms(e))
+        return everyone  # everything, all but some, a date range (read, never led)
 
     def _df(self, field: str, word: str) -> int:
         key = (field, word)
