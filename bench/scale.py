@@ -205,10 +205,12 @@ def main() -> None:
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--tarball", type=Path, default=TARBALL)
     parser.add_argument("--pg-url", help="A PostgreSQL server to use (a database per size)")
+    parser.add_argument("--keep", type=Path, help="Build the SQLite archives here and keep them")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     backends = args.backends.split(",")
-    work = Path(tempfile.mkdtemp(prefix="declass-scale-"))
+    work = args.keep or Path(tempfile.mkdtemp(prefix="declass-scale-"))
+    work.mkdir(parents=True, exist_ok=True)
     cluster = None
     server = args.pg_url
     if "postgresql" in backends and server is None:
@@ -224,7 +226,10 @@ def main() -> None:
 
                 def open_empty(backend: str = backend, size: int = size) -> Store:
                     if backend == "sqlite":
-                        return open_store(work / f"scale-{size}.sqlite3")
+                        path = work / f"scale-{size}.sqlite3"
+                        for old in work.glob(path.name + "*"):  # a fresh archive
+                            shutil.rmtree(old) if old.is_dir() else old.unlink()
+                        return open_store(path)
                     import psycopg
 
                     assert server is not None
@@ -239,7 +244,8 @@ def main() -> None:
     finally:
         if cluster is not None:
             cluster.destroy()
-        shutil.rmtree(work, ignore_errors=True)
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
     print_table(results, sizes)
 
 

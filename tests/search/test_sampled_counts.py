@@ -20,6 +20,7 @@ ALL = 1000
 
 @pytest.fixture
 def small_thresholds(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tantivy_search, "EXACT_UP_TO", 80)
     monkeypatch.setattr(tantivy_search, "SAMPLE_DOCS", 40)
     monkeypatch.setattr(tantivy_search, "EXACT_WORK", 100)
     monkeypatch.setattr(postgres_search, "SAMPLE_ABOVE", 80)
@@ -66,6 +67,7 @@ def test_date_order_stays_exact_for_a_broad_query(
 ) -> None:
     exact = search(searchable, "nations OR peoples", sort="date", page_size=25, snippets=False)
     assert exact.exact
+    monkeypatch.setattr(tantivy_search, "EXACT_UP_TO", 80)
     monkeypatch.setattr(tantivy_search, "SAMPLE_DOCS", 40)
     monkeypatch.setattr(tantivy_search, "EXACT_WORK", 100)
     monkeypatch.setattr(postgres_search, "SAMPLE_ABOVE", 80)

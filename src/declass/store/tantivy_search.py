@@ -67,8 +67,8 @@ SHORT_FIELDS = ("title", "heading", "people")  # metadata: matched or not, no le
 # Broad queries on a large index are counted and ranked on a sample (see search).
 SAMPLE_BUCKETS = 64
 SAMPLE_LEVELS = 6  # level k: 1/2**k of the index, down to 1/64
-SAMPLE_DOCS = 100_000  # about this many documents in the sample; an index of up to
-# twice as many is always searched whole
+EXACT_UP_TO = 200_000  # documents: an index this small is always searched whole
+SAMPLE_DOCS = 30_000  # about this many documents in the sample: the work of a broad query
 EXACT_WORK = 30_000  # postings a query may read on a large index and stay exact
 COUNTS_CACHED = 256
 _TOTAL = "_total"
@@ -461,12 +461,10 @@ class TantivyIndex:
         with self._lock:
             searcher, used, shape = self.searcher(), self._used, self._shape
             segments, counts_cache, persons = self._segments, self._counts, self._persons
-        compiler = _Compiler(self.schema, dict(request.weights), used, searcher)
-        query = compiler.query(request.expression)
+        weights = dict(request.weights)
+        compiler = _Compiler(self.schema, weights, used, searcher)
         restricted = not request.include_restricted and int(searcher.doc_freq("closed", "1"))
         day = today or date.today()
-        if restricted:
-            query = _public_only(self.schema, query, day)
         offset, limit = max(request.offset, 0), max(request.limit, 0)
         wanted = [n for n in request.facets if n in FACET_FIELDS]
         size = request.facet_size
@@ -475,22 +473,28 @@ class TantivyIndex:
         # results, or asking again, is answered from the cache of this searcher.
         key = (request.expression, restricted and day, tuple(wanted), size)
         counted = counts_cache.get(key)
-        # Tantivy lets go of the GIL: the matches are counted on a second core while
-        # the page is ranked on this one, and the page is ranked without counting, so
-        # that Tantivy can skip blocks that cannot reach it.
         share = counted.share if counted is not None else 1.0
         everyone = int(searcher.num_docs)
         # A large index: a query that would read more postings than EXACT_WORK is counted
         # and ranked on a sample of the index, so that its cost stays bounded however
         # large the archive grows ("about 150,000 documents").
-        large = counted is None and everyone > 2 * SAMPLE_DOCS
+        large = counted is None and everyone > EXACT_UP_TO
         if large and compiler.work(request.expression) > EXACT_WORK:
             share = _sample_share(everyone)
+        query = compiler.query(request.expression)
         sampled = query
         if share < 1:
-            sampled = tantivy.Query.boolean_query(
-                [(tantivy.Occur.Must, query), (tantivy.Occur.Must, self._sample(share))]
+            # The sample is pushed into every clause, where it leads each intersection.
+            within = (self._sample(share),)
+            sampled = _Compiler(self.schema, weights, used, searcher).query(
+                request.expression, within
             )
+        if restricted:
+            query = _public_only(self.schema, query, day)
+            sampled = _public_only(self.schema, sampled, day) if share < 1 else query
+        # Tantivy lets go of the GIL: the matches are counted on a second core while
+        # the page is ranked on this one, and the page is ranked without counting, so
+        # that Tantivy can skip blocks that cannot reach it.
         counting = None
         if counted is None:
             counting = self._pool().submit(_count, searcher, sampled, spec, share, persons)
