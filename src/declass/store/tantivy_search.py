@@ -49,7 +49,7 @@ from declass.store.base import (
 from declass.store.index_fields import filter_keys, index_columns_and_surface, index_facts
 
 # Bump when the schema or the analysis changes: an index of another layout is rebuilt.
-LAYOUT = 10
+LAYOUT = 12
 PAIRS = "body_pairs"
 STATE_FILE = "state.json"
 PEOPLE_FILE = "people.json"  # person key → its number in this index
@@ -72,6 +72,8 @@ SAMPLE_DOCS = 30_000  # about this many documents in the sample: the work of a b
 EXACT_WORK = 30_000  # postings a query may read on a large index and stay exact
 COUNTS_CACHED = 256
 _TOTAL = "_total"
+_SPANS_YEARS = "dates=span"  # the key of a document whose date runs over years
+_MAX_YEARS = 400  # a filter of more whole years than this reads the bounds instead
 _PREFIX_TERMS = 1000  # a prefix with more words than this is taken as matching everything
 # Facets counted on a numeric fast field: a terms aggregation over small numbers is
 # several times faster than over strings (PEOPLE_FILE numbers the persons).
@@ -108,7 +110,8 @@ def build_schema() -> Any:
     sb.add_text_field("sample", tokenizer_name="raw", index_option="basic")
     # Person (numbered in the order the index met them) and year as numbers, for
     # counting (see _NUMBERED).
-    sb.add_unsigned_field("person_n", fast=True)
+    sb.add_unsigned_field("person_n", fast=True)  # the first person, or 0
+    sb.add_unsigned_field("person_more", fast=True)  # the others, for the few that have
     sb.add_unsigned_field("year_n", fast=True)
     return sb.build()
 
@@ -160,12 +163,13 @@ def to_tantivy(row: int, doc: Document, number_of: Callable[[str], int]) -> Any:
     people = [key for key in dict.fromkeys(f.people) if key]  # once per person
     for key in people:
         entry.add_text("person", key)
-        entry.add_unsigned("person_n", number_of(key))
         keys.append(f"person={key}")
-    if not people:
-        # 0 stands for none: a column every document fills is read several times
-        # faster than one some documents leave empty.
-        entry.add_unsigned("person_n", 0)
+    # One number in a column every document fills (0 for none) is read several times
+    # faster than a column some documents leave empty or fill twice: the first person
+    # goes there, any others to a column of their own.
+    entry.add_unsigned("person_n", number_of(people[0]) if people else 0)
+    for key in people[1:]:
+        entry.add_unsigned("person_more", number_of(key))
     for name in ("decade", "year", "language", "source"):
         value = getattr(f, name)
         if value:
@@ -174,6 +178,8 @@ def to_tantivy(row: int, doc: Document, number_of: Callable[[str], int]) -> Any:
     for c in f.collections:
         entry.add_text("collection", c)
     keys += [f"collection={c}" for c in f.collection_keys]
+    if f.dated and f.date_start[:4] != f.date_end[:4]:
+        keys.append(_SPANS_YEARS)  # its year key alone does not place it (see _years)
     for key in dict.fromkeys(keys):
         entry.add_text("keys", key)
     entry.add_text("access", f.access)
@@ -236,12 +242,42 @@ class _Counted:
 
 
 def _count(
-    searcher: Any, query: Any, spec: dict[str, Any], share: float, persons: dict[int, str]
+    searcher: Any,
+    query: Any,
+    spec: dict[str, Any],
+    share: float,
+    persons: dict[int, str],
+    shown: int,
 ) -> _Counted:
     """Count the matches of `query` (limited to the sample when `share` < 1) by the
     terms aggregations `spec`; a sample's counts are scaled up to the index."""
     found = searcher.aggregate(query, {**spec, _TOTAL: {"value_count": {"field": "row"}}})
+    if "person_more" in found:
+        others = {int(b["key"]): int(b["doc_count"]) for b in found.pop("person_more")["buckets"]}
+        firsts = found["person"]["buckets"]
+        if others and _unsure(firsts, others, spec["person"]["terms"]["size"], shown):
+            every = spec["person_more"]["terms"]["size"]
+            recount = {**spec["person"]["terms"], "size": every, "segment_size": every}
+            firsts = searcher.aggregate(query, {"p": {"terms": recount}})["p"]["buckets"]
+        counts = {int(b["key"]): int(b["doc_count"]) for b in firsts}
+        for person, n in others.items():
+            counts[person] = counts.get(person, 0) + n
+        found["person"] = {"buckets": [{"key": k, "doc_count": n} for k, n in counts.items()]}
     return _read_counts(found, share, persons)
+
+
+def _unsure(
+    firsts: list[dict[str, Any]], others: dict[int, int], requested: int, shown: int
+) -> bool:
+    """Whether a person counted among the others but cut from the first persons' list
+    could rank among the `shown` commonest (the cut hides up to the list's last count)."""
+    if len(firsts) < requested:
+        return False  # the list is whole: every count is known
+    cut = min(int(b["doc_count"]) for b in firsts)
+    known = {int(b["key"]): int(b["doc_count"]) for b in firsts}
+    merged = sorted((n + others.get(k, 0) for k, n in known.items()), reverse=True)
+    threshold = merged[shown - 1] if 0 < shown <= len(merged) else 0
+    return any(n + cut >= threshold for k, n in others.items() if k not in known)
 
 
 def _read_counts(found: dict[str, Any], share: float, persons: dict[int, str]) -> _Counted:
@@ -497,7 +533,7 @@ class TantivyIndex:
         # that Tantivy can skip blocks that cannot reach it.
         counting = None
         if counted is None:
-            counting = self._pool().submit(_count, searcher, sampled, spec, share, persons)
+            counting = self._pool().submit(_count, searcher, sampled, spec, share, persons, size)
         if limit == 0:  # Tantivy refuses a page of none
             hits: list[tuple[Any, Any]] = []
         elif request.sort == "date":
@@ -591,6 +627,11 @@ def _facet_plan(
                     "segment_size": max(window, terms) if every else window,
                 }
             }
+    if "person" in spec:  # the persons after the first: few, all of them counted
+        persons = max(shape["person"][0], 1)
+        spec["person_more"] = {
+            "terms": {"field": "person_more", "size": persons, "segment_size": persons}
+        }
     if "decade" in wanted and "decade" not in fixed and "year" not in spec:
         terms = max(shape["year"][0], 1)
         spec["year"] = {"terms": {"field": "year_n", "size": terms, "segment_size": terms}}
@@ -697,10 +738,12 @@ class _Compiler:
         if isinstance(e, AnyOf):
             return sum(self.work(p) for p in e.parts)
         if isinstance(e, AllOf):
-            leads = [self.work(p) for p in e.parts if not isinstance(p, Excluding | DateFilter)]
+            leads = [self.work(p) for p in e.parts if not isinstance(p, Excluding)]
             return min(leads, default=everyone)
         if isinstance(e, FieldFilter):
             return sum(self._df("keys", k) for k in _filter_terms(e))
+        if isinstance(e, DateFilter) and _years(e):
+            return sum(self._df("keys", k) for k in [*_years(e), _SPANS_YEARS])
         return everyone  # everything, all but some, a date range (read, never led)
 
     def _df(self, field: str, word: str) -> int:
@@ -749,16 +792,26 @@ class _Compiler:
         elif isinstance(e, DateFilter):
             lo, hi = _day(e.earliest or "", 0), _day(e.latest or "", _OPEN_END)
             integer = tantivy.FieldType.Integer
-            one = q.const_score_query(
-                q.boolean_query(
-                    [
-                        (occur.Must, q.term_query(self.schema, "dated", "1")),
-                        (occur.Must, q.range_query(self.schema, "start", integer, 0, hi)),
-                        (occur.Must, q.range_query(self.schema, "end", integer, lo, _OPEN_END)),
-                    ]
-                ),
-                0.0,
+            overlap = q.boolean_query(
+                [
+                    (occur.Must, q.term_query(self.schema, "dated", "1")),
+                    (occur.Must, q.range_query(self.schema, "start", integer, 0, hi)),
+                    (occur.Must, q.range_query(self.schema, "end", integer, lo, _OPEN_END)),
+                ]
             )
+            years = _years(e)
+            if years:
+                # Whole years: a document dated within one year is found by its year (or
+                # decade) key, a posting list that can lead an intersection; a range is
+                # read value by value through every document in between. Documents
+                # spanning years are few and are checked by their bounds.
+                spanning = q.term_query(self.schema, "keys", _SPANS_YEARS)
+                clauses = [(occur.Should, q.term_query(self.schema, "keys", k)) for k in years]
+                clauses.append(
+                    (occur.Should, q.boolean_query([(occur.Must, spanning), (occur.Must, overlap)]))
+                )
+                overlap = q.boolean_query(clauses)
+            one = q.const_score_query(overlap, 0.0)
         elif isinstance(e, FieldFilter):
             keys = _filter_terms(e)
             if not keys:
@@ -826,6 +879,26 @@ def _all_of(queries: list[Any]) -> Any:
     if len(queries) == 1:
         return queries[0]
     return tantivy.Query.boolean_query([(tantivy.Occur.Must, x) for x in queries])
+
+
+def _years(e: DateFilter) -> list[str]:
+    """The decade and year keys that cover a filter of whole years ("decade=1960s",
+    "year=1970"), or none when its bounds are open, not whole years, or too far apart."""
+    lo, hi = e.earliest or "", e.latest or ""
+    if not (lo.endswith("-01-01") and hi.endswith("-12-31")) or len(lo) != 10 or len(hi) != 10:
+        return []
+    first, last = int(lo[:4]), int(hi[:4])
+    if not 0 <= last - first <= _MAX_YEARS:
+        return []
+    keys, year = [], first
+    while year <= last:
+        if year % 10 == 0 and year + 9 <= last:
+            keys.append(f"decade={year // 10}0s")
+            year += 10
+        else:
+            keys.append(f"year={year:04d}")
+            year += 1
+    return keys
 
 
 def _regex_literal(word: str) -> str:
