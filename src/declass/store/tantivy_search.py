@@ -520,9 +520,10 @@ class TantivyIndex:
         query = compiler.query(request.expression)
         sampled = query
         if share < 1:
-            # The sample is pushed into every clause, where it leads each intersection.
+            # The sample is pushed into every clause, where it leads each intersection;
+            # an estimate's page is not refined by the exact word forms typed.
             within = (self._sample(share),)
-            sampled = _Compiler(self.schema, weights, used, searcher).query(
+            sampled = _Compiler(self.schema, weights, used, searcher, exact_forms=False).query(
                 request.expression, within
             )
         if restricted:
@@ -707,11 +708,13 @@ class _Compiler:
         weights: dict[str, float],
         used: Sequence[str] = TEXT_FIELDS,
         searcher: Any = None,
+        exact_forms: bool = True,
     ) -> None:
         self.schema = schema
         self.weights = weights
         self.used = used  # text fields that hold any word: the others cannot match
         self.searcher = searcher
+        self.exact_forms = exact_forms  # lift documents holding the very form typed
         self.clauses = 0
         self._freq: dict[tuple[str, str], int] = {}
 
@@ -868,7 +871,7 @@ class _Compiler:
             else:
                 scored = q.boost_query(one, weight)
             per_field.append((occur.Should, _all_of([scored, *within])))
-        if e.surface and not e.prefix and not e.fields and len(words) == 1:
+        if self.exact_forms and e.surface and not e.prefix and not e.fields and len(words) == 1:
             # Every document holding the exact form holds its stem: this only reorders.
             exact = q.boost_query(q.term_query(self.schema, "exact", e.surface), EXACT_BOOST)
             per_field.append((occur.Should, _all_of([exact, *within])))
