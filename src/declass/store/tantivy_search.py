@@ -49,7 +49,7 @@ from declass.store.base import (
 from declass.store.index_fields import filter_keys, index_columns_and_surface, index_facts
 
 # Bump when the schema or the analysis changes: an index of another layout is rebuilt.
-LAYOUT = 12
+LAYOUT = 13
 PAIRS = "body_pairs"
 STATE_FILE = "state.json"
 PEOPLE_FILE = "people.json"  # person key → its number in this index
@@ -110,8 +110,7 @@ def build_schema() -> Any:
     sb.add_text_field("sample", tokenizer_name="raw", index_option="basic")
     # Person (numbered in the order the index met them) and year as numbers, for
     # counting (see _NUMBERED).
-    sb.add_unsigned_field("person_n", fast=True)  # the first person, or 0
-    sb.add_unsigned_field("person_more", fast=True)  # the others, for the few that have
+    sb.add_unsigned_field("person_n", fast=True)
     sb.add_unsigned_field("year_n", fast=True)
     return sb.build()
 
@@ -164,12 +163,10 @@ def to_tantivy(row: int, doc: Document, number_of: Callable[[str], int]) -> Any:
     for key in people:
         entry.add_text("person", key)
         keys.append(f"person={key}")
-    # One number in a column every document fills (0 for none) is read several times
-    # faster than a column some documents leave empty or fill twice: the first person
-    # goes there, any others to a column of their own.
-    entry.add_unsigned("person_n", number_of(people[0]) if people else 0)
-    for key in people[1:]:
-        entry.add_unsigned("person_more", number_of(key))
+    # A column every document fills (0 for none) is read several times faster than
+    # one some documents leave empty.
+    for number in [number_of(key) for key in people] or [0]:
+        entry.add_unsigned("person_n", number)
     for name in ("decade", "year", "language", "source"):
         value = getattr(f, name)
         if value:
@@ -242,42 +239,12 @@ class _Counted:
 
 
 def _count(
-    searcher: Any,
-    query: Any,
-    spec: dict[str, Any],
-    share: float,
-    persons: dict[int, str],
-    shown: int,
+    searcher: Any, query: Any, spec: dict[str, Any], share: float, persons: dict[int, str]
 ) -> _Counted:
     """Count the matches of `query` (limited to the sample when `share` < 1) by the
     terms aggregations `spec`; a sample's counts are scaled up to the index."""
     found = searcher.aggregate(query, {**spec, _TOTAL: {"value_count": {"field": "row"}}})
-    if "person_more" in found:
-        others = {int(b["key"]): int(b["doc_count"]) for b in found.pop("person_more")["buckets"]}
-        firsts = found["person"]["buckets"]
-        if others and _unsure(firsts, others, spec["person"]["terms"]["size"], shown):
-            every = spec["person_more"]["terms"]["size"]
-            recount = {**spec["person"]["terms"], "size": every, "segment_size": every}
-            firsts = searcher.aggregate(query, {"p": {"terms": recount}})["p"]["buckets"]
-        counts = {int(b["key"]): int(b["doc_count"]) for b in firsts}
-        for person, n in others.items():
-            counts[person] = counts.get(person, 0) + n
-        found["person"] = {"buckets": [{"key": k, "doc_count": n} for k, n in counts.items()]}
     return _read_counts(found, share, persons)
-
-
-def _unsure(
-    firsts: list[dict[str, Any]], others: dict[int, int], requested: int, shown: int
-) -> bool:
-    """Whether a person counted among the others but cut from the first persons' list
-    could rank among the `shown` commonest (the cut hides up to the list's last count)."""
-    if len(firsts) < requested:
-        return False  # the list is whole: every count is known
-    cut = min(int(b["doc_count"]) for b in firsts)
-    known = {int(b["key"]): int(b["doc_count"]) for b in firsts}
-    merged = sorted((n + others.get(k, 0) for k, n in known.items()), reverse=True)
-    threshold = merged[shown - 1] if 0 < shown <= len(merged) else 0
-    return any(n + cut >= threshold for k, n in others.items() if k not in known)
 
 
 def _read_counts(found: dict[str, Any], share: float, persons: dict[int, str]) -> _Counted:
@@ -534,7 +501,7 @@ class TantivyIndex:
         # that Tantivy can skip blocks that cannot reach it.
         counting = None
         if counted is None:
-            counting = self._pool().submit(_count, searcher, sampled, spec, share, persons, size)
+            counting = self._pool().submit(_count, searcher, sampled, spec, share, persons)
         if limit == 0:  # Tantivy refuses a page of none
             hits: list[tuple[Any, Any]] = []
         elif request.sort == "date":
@@ -628,11 +595,6 @@ def _facet_plan(
                     "segment_size": max(window, terms) if every else window,
                 }
             }
-    if "person" in spec:  # the persons after the first: few, all of them counted
-        persons = max(shape["person"][0], 1)
-        spec["person_more"] = {
-            "terms": {"field": "person_more", "size": persons, "segment_size": persons}
-        }
     if "decade" in wanted and "decade" not in fixed and "year" not in spec:
         terms = max(shape["year"][0], 1)
         spec["year"] = {"terms": {"field": "year_n", "size": terms, "segment_size": terms}}
