@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from declass.errors import QueryError
 from declass.model import BlockKind, Document, ParticipantRole
 from declass.names import fold
-from declass.search.analysis import index_text, surface_terms, terms_and_surface
+from declass.search.analysis import index_text, terms_and_surface
 
 # People named in a document as its speakers, authors or participants; someone only
 # mentioned is found through the text instead.
@@ -33,26 +33,13 @@ def person_key(name: str) -> str:
 
 def index_columns(doc: Document) -> tuple[str, str, str, str, str]:
     """The analysed text of each field of `doc`, in TEXT_FIELDS order."""
-    headings: list[str] = list(doc.subjects)
-    body: list[str] = []
-    for text in doc.texts:
-        for block in text.blocks:
-            (headings if block.kind is BlockKind.HEADING else body).append(block.text)
-    notes = [n.text for n in doc.notes]
-    if doc.source_note:
-        notes.append(doc.source_note)
-    people = [p.name for p in doc.participants if p.role.value in NAMED_ROLES]
-    return (
-        index_text(doc.title),
-        index_text("\n".join(headings)),
-        index_text("\n".join(body)),
-        index_text("\n".join(notes)),
-        index_text("\n".join(people)),
-    )
+    return index_columns_and_surface(doc)[0]
 
 
 def index_columns_and_surface(doc: Document) -> tuple[tuple[str, str, str, str, str], str]:
-    """`index_columns(doc)` and `surface_text(doc)` at once, each text analysed once."""
+    """The analysed text of each field of `doc` (in TEXT_FIELDS order), and every word
+    of its title and texts folded but not stemmed (for exact forms): each text analysed
+    once for both."""
     title_terms, surface = terms_and_surface(doc.title)
     headings, body = list(doc.subjects), []
     for text in doc.texts:
@@ -75,12 +62,6 @@ def index_columns_and_surface(doc: Document) -> tuple[tuple[str, str, str, str, 
         index_text("\n".join(people)),
     )
     return columns, " ".join(surface)
-
-
-def surface_text(doc: Document) -> str:
-    """Every word of `doc`'s title and texts folded but not stemmed, for exact forms."""
-    parts = [doc.title, *(b.text for t in doc.texts for b in t.blocks)]
-    return " ".join(surface_terms("\n".join(parts)))
 
 
 @dataclass(frozen=True)

@@ -707,8 +707,9 @@ class _Compiler:
             return min(leads, default=everyone)
         if isinstance(e, FieldFilter):
             return sum(self._df("keys", k) for k in _filter_terms(e))
-        if isinstance(e, DateFilter) and _years(e):
-            return sum(self._df("keys", k) for k in [*_years(e), _SPANS_YEARS])
+        years = _years(e) if isinstance(e, DateFilter) else []
+        if years:
+            return sum(self._df("keys", k) for k in [*years, _SPANS_YEARS])
         return everyone  # everything, all but some, a date range (read, never led)
 
     def _df(self, field: str, word: str) -> int:
