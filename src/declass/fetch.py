@@ -15,7 +15,7 @@ from pathlib import Path
 
 from declass.errors import DeclassError, IngestError
 from declass.ingest.frus import VOLUME_ID, is_volume
-from declass.ingest.tei import parse_tei
+from declass.ingest.tei_xml import parse_tei
 
 # Raw files of the `volumes/` folder on the repository's default branch (master).
 DEFAULT_FRUS_BASE = "https://raw.githubusercontent.com/HistoryAtState/frus/master/volumes"

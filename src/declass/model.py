@@ -61,6 +61,11 @@ class HistoricalDate:
     latest: date | None
     precision: DatePrecision
     label: str = ""
+    # Read from words (a heading, an opening line) rather than from markup or a field.
+    inferred: bool = False
+    # Why this date may be wrong, when the source contradicts itself (a year 0201 in a
+    # volume of 1901, a day outside the volume's span); `label` keeps what is written.
+    doubtful: str = ""
 
     def __post_init__(self) -> None:
         if self.earliest and self.latest and self.earliest > self.latest:
@@ -163,6 +168,9 @@ class CountryRef:
 
     code: str  # ISO 3166-1 alpha-3 as the source writes it
     name: str
+    # How the country was found when the record does not state it ("volume coverage",
+    # "dateline", "participant"); empty when the record itself names the country.
+    derived: str = ""
 
 
 @dataclass(frozen=True)
@@ -247,6 +255,9 @@ class Text:
     blocks: tuple[Block, ...]
     translator: str = ""
     source_edition: str = ""
+    # One of several equally authentic texts (a treaty's official languages): none is
+    # the original of another.
+    authentic: bool = False
 
     @property
     def plain(self) -> str:
@@ -271,6 +282,16 @@ class Provenance:
 
 
 @dataclass(frozen=True)
+class Reference:
+    """A link a record makes to another record or volume ("see Document 12")."""
+
+    target: str  # Document.id or Collection.id as the archive names it
+    label: str = ""  # the words that make the link, as printed
+    anchor: NoteAnchor | None = None  # where the link sits; None: in the metadata
+    in_note: bool = False  # made in a footnote rather than in the text
+
+
+@dataclass(frozen=True)
 class Document:
     id: str
     title: str
@@ -287,6 +308,9 @@ class Document:
     series: str = ""  # volume or series identifier, for previous/next
     sequence: int | None = None  # position within the series
     subjects: tuple[str, ...] = ()  # periods, themes, terms the record is about
+    number: str = ""  # the number printed in its volume ("6", "116a")
+    divisions: tuple[str, ...] = ()  # the volume's chapter/compilation headings above it
+    references: tuple[Reference, ...] = ()  # links to other records and volumes
     access: AccessLevel = AccessLevel.PUBLIC
     embargo_until: CalendarDate | None = None
     provenance: Provenance | None = None
@@ -369,11 +393,28 @@ class Event:
 
 
 @dataclass(frozen=True)
+class Section:
+    """A part of a collection that is not a record: a volume's preface, its sources,
+    its lists of abbreviations and persons."""
+
+    id: str
+    title: str
+    blocks: tuple[Block, ...] = ()
+
+
+@dataclass(frozen=True)
 class Collection:
     id: str
     title: str
     description: str = ""
     parent: str | None = None
+    kind: str = ""  # "series", "volume", "corpus"…: how the reading room presents it
+    editors: tuple[str, ...] = ()
+    coverage: HistoricalDate | None = None  # the span of time its records cover
+    summary: str = ""
+    published: str = ""  # publisher, place and year, as printed
+    identifiers: tuple[tuple[str, str], ...] = ()  # ("isbn-13", "978…")
+    sections: tuple[Section, ...] = ()  # front matter, in the order printed
 
 
 @dataclass(frozen=True)

@@ -14,28 +14,22 @@ from dataclasses import dataclass
 from lxml import etree
 
 from declass.errors import IngestError
+from declass.ingest.archival import archival_reference
+from declass.ingest.dates import date_and_place, dateline_of
+from declass.ingest.doctype import infer_doc_type, refine_doc_type
+from declass.ingest.participants import correspondents, merge_participants, persname_role
 from declass.ingest.source import Source, sha256
-from declass.ingest.tei import (
+from declass.ingest.tei_text import BlockWriter, collect_notes, inline_text
+from declass.ingest.tei_xml import (
     NS,
     SNIFF_BYTES,
     TEI_NS,
     XML_ID,
-    BlockWriter,
-    archival_reference,
-    collect_notes,
-    correspondents,
-    date_and_place,
-    dateline_of,
     element_path,
-    infer_doc_type,
-    inline_text,
     is_frus_volume,
     language_of,
     local,
-    merge_participants,
     parse_tei,
-    persname_role,
-    refine_doc_type,
 )
 from declass.model import (
     Authority,
