@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from declass.ingest.packed import Limits
 from declass.ingest.pipeline import IngestResult, Listener, ingest, write_quarantine_report
 from declass.ingest.registry import Registry, default_registry
 from declass.ingest.settings import ReaderSettings
@@ -53,9 +54,18 @@ class Archive:
         self.registry = registry or default_registry(config.reader_settings)
         self.store: Store = open_store(config.db)
 
-    def ingest(self, paths: list[Path], on_progress: Listener | None = None) -> IngestResult:
-        """Read `paths` into the catalogue; rejections also go to the quarantine report."""
-        result = ingest(self.store, paths, self.registry, on_progress)
+    def ingest(
+        self,
+        paths: list[Path],
+        on_progress: Listener | None = None,
+        workers: int | None = None,
+        limits: Limits | None = None,
+    ) -> IngestResult:
+        """Read `paths` into the catalogue; rejections also go to the quarantine report.
+
+        `workers`: reading processes (default one per core); `limits`: how far packed
+        input may expand."""
+        result = ingest(self.store, paths, self.registry, on_progress, workers, limits)
         if result.rejections:
             write_quarantine_report(result.rejections, self.config.quarantine_report, result.run_id)
         return result

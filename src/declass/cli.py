@@ -24,6 +24,7 @@ from declass.archive import Archive, Config
 from declass.errors import DeclassError
 from declass.ingest import pipeline
 from declass.terminal import document_view, stats_view
+from declass.terminal_ingest import run_summary
 
 EXIT_REJECTED = 3  # the run finished, but some inputs were rejected
 
@@ -114,11 +115,16 @@ def ingest(
             result = archive.ingest(list(paths), on_progress=show)
         elapsed = time.monotonic() - started
         total = result.added + result.updated + result.unchanged
+        Console().print(run_summary(result))
         click.echo(
             f"Ingest run {result.run_id}: {result.added:,} added, {result.updated:,} updated,"
-            f" {result.unchanged:,} unchanged, {len(result.rejections):,} rejected"
-            f" ({total:,} records in {elapsed:.1f}s)"
+            f" {result.unchanged:,} unchanged, {len(result.skips):,} skipped,"
+            f" {len(result.rejections):,} rejected ({total:,} records in {elapsed:.1f}s)"
         )
+        if result.skips:
+            click.echo("Skipped (no records in them):", err=True)
+            for skip in result.skips:
+                click.echo(f"  {skip.source}: {skip.reason}", err=True)
         if result.rejections:
             click.echo("Rejected:", err=True)
             for r in result.rejections:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from declass.archive import Archive, Config
+from declass.ingest.packed import Limits
 from declass.ingest.pipeline import ingest
 from declass.ingest.registry import default_registry
 from declass.search.engine import search
@@ -298,18 +299,13 @@ def test_symlink_loop_in_a_folder_is_walked_once(tmp_path: Path) -> None:
     assert result.ok
 
 
-def test_oversized_tar_member_is_refused_by_name(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from declass.ingest import pipeline
-
-    monkeypatch.setattr(pipeline, "MAX_MEMBER_BYTES", 1000)
+def test_oversized_tar_member_is_refused_by_name(tmp_path: Path) -> None:
     big = GOOD_TEI.replace("a letter", "a letter " + "word " * 400).encode()
     (tmp_path / "pack.tgz").write_bytes(
         _tarball({"big.xml": big, "small.xml": GOOD_TEI.replace("d1", "d9").encode()})
     )
     with archive_at(tmp_path) as archive:
-        result = archive.ingest([tmp_path / "pack.tgz"])
+        result = archive.ingest([tmp_path / "pack.tgz"], limits=Limits(member_bytes=1000))
         assert len(archive.store.document_ids()) == 1
     (rejection,) = result.rejections
     assert rejection.source.endswith("pack.tgz!big.xml")

@@ -1,23 +1,25 @@
-"""The ingest pipeline: walk inputs, pick a reader for each, store what it yields.
+"""The ingest pipeline: walk inputs, read each with its reader, store what it yields.
 
 Readers never see the store and the store never sees files; this module joins them.
-Records are written in batches, one transaction each, so a killed run leaves a
-catalogue with whole batches only, and a new run picks up where it stopped.
+Reading is spread over worker processes when the inputs are large enough to repay
+starting them; every record is written by this process, one writer, in batches of one
+transaction each, so a killed run leaves a catalogue with whole batches only, and a new
+run picks up where it stopped.
 """
 
 from __future__ import annotations
 
-import fnmatch
 import json
-import tarfile
-import zlib
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from declass.errors import IngestError, StorageError
-from declass.ingest.registry import Reader, Registry
-from declass.ingest.source import Source
+from declass.errors import StorageError
+from declass.ingest.packed import Limits
+from declass.ingest.reading import Event, read_in_process, read_in_workers
+from declass.ingest.registry import Registry
+from declass.ingest.walk import Refused, Skip, Task, Walk
 from declass.model import Collection, Record, Rejection
 from declass.store.base import Store, WriteOutcome
 
@@ -25,11 +27,23 @@ from declass.store.base import Store, WriteOutcome
 # most of all); batches span files, as many corpora hold one record a file.
 BATCH_SIZE = 200
 
-# A tar member is read into memory whole; larger ones are refused, not swallowed.
-MAX_MEMBER_BYTES = 512 * 1024 * 1024
+# Below this much input, starting worker processes costs more than it saves.
+PARALLEL_FROM_BYTES = 8 * 1024 * 1024
 
-# Files that describe a corpus rather than hold records of it.
-IGNORED = ("README*", "LICENSE*", "COPYING*", "SOURCE_COMMIT", "CHANGELOG*", "*.md", "*.odd")
+
+@dataclass
+class Tally:
+    """What one corpus of a run came to."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    rejected: int = 0
+
+    @property
+    def records(self) -> int:
+        return self.added + self.updated + self.unchanged
 
 
 @dataclass
@@ -43,7 +57,8 @@ class Progress:
     updated: int = 0
     unchanged: int = 0
     rejections: list[Rejection] = field(default_factory=list)
-    visited: set[Path] = field(default_factory=set, repr=False)
+    skips: list[Skip] = field(default_factory=list)
+    corpora: dict[str, Tally] = field(default_factory=dict)
 
     @property
     def records(self) -> int:
@@ -53,6 +68,9 @@ class Progress:
     def rejected(self) -> int:
         return len(self.rejections)
 
+    def tally(self, corpus: str) -> Tally:
+        return self.corpora.setdefault(corpus, Tally())
+
 
 @dataclass(frozen=True)
 class IngestResult:
@@ -61,6 +79,8 @@ class IngestResult:
     updated: int
     unchanged: int
     rejections: tuple[Rejection, ...]
+    skips: tuple[Skip, ...] = ()
+    corpora: dict[str, Tally] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -70,168 +90,145 @@ class IngestResult:
 Listener = Callable[[Progress], None]
 
 
+def default_workers() -> int:
+    """One reading process per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def ingest(
     store: Store,
     paths: list[Path],
     registry: Registry,
     on_progress: Listener | None = None,
+    workers: int | None = None,
+    limits: Limits | None = None,
 ) -> IngestResult:
-    """Read every input under `paths` into `store`; bad inputs are quarantined, not fatal."""
+    """Read every input under `paths` into `store`; bad inputs are quarantined, not fatal.
+
+    `workers`: reading processes; by default one per core once the inputs are large
+    enough to repay starting them, else this process reads. 1 reads in this process.
+    """
     progress = Progress(total_bytes=sum(_size(p) for p in paths))
     run_id = store.start_run([str(p) for p in paths])
-    outcomes = {
-        WriteOutcome.ADDED: "added",
-        WriteOutcome.UPDATED: "updated",
-        WriteOutcome.UNCHANGED: "unchanged",
-    }
+    walk = Walk(registry, limits or Limits())
+    writer = _Writer(store, run_id, progress, on_progress)
 
-    collections_seen: set[Collection] = set()
-    pending: list[tuple[Record, str]] = []  # read, not yet stored: each with its source
+    def found() -> Iterator[Task | Skip | Refused]:
+        for path in paths:
+            for item in walk.inputs(path):
+                if isinstance(item, Task):
+                    progress.current = item.source.label
+                    if item.source.member is None:
+                        progress.done_bytes += _size(item.source.path)
+                yield item
 
-    def notify() -> None:
-        if on_progress:
-            on_progress(progress)
-
-    def reject(rejection: Rejection) -> None:
-        store.reject(run_id, rejection)
-        progress.rejections.append(rejection)
-        notify()
-
-    def count(outcome: WriteOutcome) -> None:
-        setattr(progress, outcomes[outcome], getattr(progress, outcomes[outcome]) + 1)
-
-    def store_pending() -> None:
-        """Store what was read as one batch; if the catalogue refuses a record of it,
-        store them one by one, so that only that record is quarantined."""
-        batch = pending[:]
-        pending.clear()
-        try:
-            for outcome in store.put_many([record for record, _ in batch], run_id):
-                count(outcome)
-        except StorageError:
-            for record, label in batch:
-                try:
-                    count(store.put(record, run_id))
-                except StorageError as exc:
-                    reject(Rejection(label, f"record {record.id}", exc.reason))
-        notify()
-
-    for path in paths:
-        for found in walk(path, registry, progress):
-            if isinstance(found, Rejection):
-                reject(found)
-                continue
-            source, reader = found
-            progress.current = source.label
-            try:
-                for item in reader.read(source):
-                    if isinstance(item, Rejection):
-                        reject(item)
-                        continue
-                    # Readers of many files announce their collection with each file;
-                    # count it once a run.
-                    if isinstance(item, Collection):
-                        if item in collections_seen:
-                            continue
-                        collections_seen.add(item)
-                    pending.append((item, source.label))
-                    if len(pending) >= BATCH_SIZE:
-                        store_pending()
-            except IngestError as exc:
-                reject(Rejection(exc.path, exc.position, exc.reason))
-            except (OSError, ValueError, UnicodeError, EOFError, zlib.error) as exc:
-                reject(Rejection(source.label, "", f"{type(exc).__name__}: {exc}"))
-            if source.member is None:
-                progress.done_bytes += _size(source.path)
-            notify()
-    store_pending()
+    if workers is None:
+        large = progress.total_bytes >= PARALLEL_FROM_BYTES
+        workers = default_workers() if large else 1
+    if workers > 1:
+        events: Iterator[Event] = read_in_workers(found(), registry, workers)
+    else:
+        events = read_in_process(found())
+    for event in events:
+        writer.take(event)
+    writer.flush()
+    progress.done_bytes = progress.total_bytes
+    writer.notify()
     store.finish_run(run_id, progress.added, progress.updated, progress.unchanged)
     return IngestResult(
-        run_id, progress.added, progress.updated, progress.unchanged, tuple(progress.rejections)
+        run_id,
+        progress.added,
+        progress.updated,
+        progress.unchanged,
+        tuple(progress.rejections),
+        tuple(progress.skips),
+        dict(progress.corpora),
     )
 
 
-def walk(
-    path: Path, registry: Registry, progress: Progress
-) -> Iterator[tuple[Source, Reader] | Rejection]:
-    """Each input under `path` with the reader that claims it, or why none can."""
-    if not path.exists():
-        yield Rejection(str(path), "", "no such file or folder")
-        return
-    source = Source(path)
-    reader = registry.reader_for(source)
-    if reader is not None:
-        yield source, reader
-        return
-    if path.is_dir():
-        # A symbolic link back up the tree must not walk forever.
-        here = path.resolve()
-        if here in progress.visited:
+class _Writer:
+    """The one writer of a run: batches what readers yield into the store."""
+
+    def __init__(
+        self, store: Store, run_id: int, progress: Progress, on_progress: Listener | None
+    ) -> None:
+        self.store = store
+        self.run_id = run_id
+        self.progress = progress
+        self.on_progress = on_progress
+        self.collections_seen: set[Collection] = set()
+        self.pending: list[tuple[Record, str, str]] = []  # record, source label, corpus
+
+    def notify(self) -> None:
+        if self.on_progress:
+            self.on_progress(self.progress)
+
+    def take(self, event: Event) -> None:
+        if isinstance(event, Skip):
+            self.progress.skips.append(event)
+            self.progress.tally(event.corpus).skipped += 1
             return
-        progress.visited.add(here)
-        sidecars = registry.sidecars(path)
-        for child in sorted(path.iterdir()):
-            if child.name.startswith(".") or _ignored(child.name) or child in sidecars:
+        if isinstance(event, Refused):
+            self.reject(event.rejection, event.corpus)
+            return
+        label, corpus, items = event
+        for item in items:
+            if isinstance(item, Rejection):
+                self.reject(item, corpus)
                 continue
-            yield from walk(child, registry, progress)
-        return
-    if _is_tarball(path):
-        yield from _walk_tarball(path, registry, progress)
-        return
-    yield Rejection(str(path), "", f"unknown format: no reader recognises {path.name!r}")
-
-
-def _walk_tarball(
-    path: Path, registry: Registry, progress: Progress
-) -> Iterator[tuple[Source, Reader] | Rejection]:
-    """Stream a tarball's members; a damaged archive ends with a rejection, not a crash."""
-    member_name = ""
-    start = progress.done_bytes
-    try:
-        with path.open("rb") as raw, tarfile.open(fileobj=raw, mode="r|*") as tar:
-            for member in tar:
-                member_name = member.name
-                if not member.isfile() or _ignored(Path(member.name).name):
+            # Readers of many files announce their collection with each file;
+            # count it once a run.
+            if isinstance(item, Collection):
+                if item in self.collections_seen:
                     continue
-                if member.size > MAX_MEMBER_BYTES:
-                    yield Rejection(
-                        f"{path}!{member.name}",
-                        "",
-                        f"member of {member.size:,} bytes is larger than the"
-                        f" {MAX_MEMBER_BYTES:,} bytes a single record may have",
-                    )
-                    continue
-                handle = tar.extractfile(member)
-                data = handle.read() if handle else b""
-                source = Source(path, member.name, data)
-                reader = registry.reader_for(source)
-                if reader is None:
-                    yield Rejection(source.label, "", "unknown format: no reader recognises it")
-                else:
-                    yield source, reader
-                progress.done_bytes = start + raw.tell()
-    except (tarfile.TarError, EOFError, OSError, zlib.error) as exc:
-        where = f"after member {member_name}" if member_name else "at the start"
-        yield Rejection(str(path), where, f"damaged tar archive: {exc}")
-    progress.done_bytes = start + _size(path)
+                self.collections_seen.add(item)
+            self.pending.append((item, label, corpus))
+            if len(self.pending) >= BATCH_SIZE:
+                self.flush()
 
+    def reject(self, rejection: Rejection, corpus: str) -> None:
+        self.store.reject(self.run_id, rejection)
+        self.progress.rejections.append(rejection)
+        self.progress.tally(corpus).rejected += 1
+        self.notify()
 
-def _is_tarball(path: Path) -> bool:
-    try:
-        return tarfile.is_tarfile(path)
-    except OSError:
-        return False
+    def count(self, outcome: WriteOutcome, corpus: str) -> None:
+        name = outcome.value
+        setattr(self.progress, name, getattr(self.progress, name) + 1)
+        tally = self.progress.tally(corpus)
+        setattr(tally, name, getattr(tally, name) + 1)
 
-
-def _ignored(name: str) -> bool:
-    return any(fnmatch.fnmatch(name, pattern) for pattern in IGNORED)
+    def flush(self) -> None:
+        """Store what was read as one batch; if the catalogue refuses a record of it,
+        store them one by one, so that only that record is quarantined."""
+        batch = self.pending[:]
+        self.pending.clear()
+        if not batch:
+            return
+        try:
+            outcomes = self.store.put_many([record for record, _, _ in batch], self.run_id)
+            for outcome, (_, _, corpus) in zip(outcomes, batch, strict=True):
+                self.count(outcome, corpus)
+        except StorageError:
+            for record, label, corpus in batch:
+                try:
+                    self.count(self.store.put(record, self.run_id), corpus)
+                except StorageError as exc:
+                    self.reject(Rejection(label, f"record {record.id}", exc.reason), corpus)
+        self.notify()
 
 
 def _size(path: Path) -> int:
-    if path.is_file():
-        return path.stat().st_size
-    if path.is_dir():
-        return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    try:
+        if path.is_file():
+            return path.stat().st_size
+        if path.is_dir():
+            return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    except OSError:
+        pass
     return 0
 
 

@@ -43,14 +43,15 @@ class Registry:
         """The first registered reader that claims `source`, in registration order."""
         return next((r for r in self.readers if r.detect(source)), None)
 
-    def sidecars(self, folder: Path) -> set[Path]:
+    def sidecars(self, folder: Path) -> dict[Path, str]:
         """Files in `folder` that a reader consumes alongside another file (a speakers
-        list beside its speeches), so the walk does not treat them as inputs."""
-        found: set[Path] = set()
+        list beside its speeches), so the walk does not treat them as inputs; each with
+        the name of the reader that reads it."""
+        found: dict[Path, str] = {}
         for reader in self.readers:
             hook = getattr(reader, "sidecars", None)
             if hook is not None:
-                found |= set(hook(folder))
+                found.update(dict.fromkeys(hook(folder), reader.name))
         return found
 
 
