@@ -66,7 +66,7 @@ def test_fetch_downloads_a_volume_that_then_reads(server, tmp_path: Path):
     assert requests == [f"/{VOLUME}.xml"]
     assert sorted(p.name for p in dest.iterdir()) == [f"{VOLUME}.xml"]  # no temp file left
     docs = [i for i in FrusVolumeReader().read(Source(path)) if isinstance(i, Document)]
-    assert len(docs) == 5
+    assert len(docs) == 6  # d5 has an impossible date, kept and flagged
 
 
 def test_present_file_is_kept_and_not_downloaded_again(server, tmp_path: Path):

@@ -178,7 +178,8 @@ class ArchivalReference:
     """Where the original lies: repository and the levels of its arrangement.
 
     Western archives use collection/series/box/folder (or lot); Russian archives use
-    fond/opis/delo. Unused levels stay empty; `text` keeps the citation as printed.
+    fond/opis/delo; the National Archives of Australia series/item (control symbol) with
+    the item's barcode. Unused levels stay empty; `text` keeps the citation as printed.
     """
 
     repository: str = ""
@@ -192,6 +193,8 @@ class ArchivalReference:
     delo: str = ""
     folio: str = ""
     text: str = ""
+    item: str = ""  # the file or item within a series (an NAA control symbol)
+    barcode: str = ""  # the archive's own number for that item (an NAA barcode)
 
 
 class BlockKind(str, Enum):
@@ -376,6 +379,7 @@ class EventKind(str, Enum):
     VISIT = "visit"  # a foreign leader's visit to the US
     TRAVEL = "travel"  # a president's or secretary's trip abroad
     APPOINTMENT = "appointment"  # a post held (chief of mission, principal officer)
+    ADMINISTRATIVE = "administrative"  # a change in the Department's own organisation
 
 
 @dataclass(frozen=True)

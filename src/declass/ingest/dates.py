@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from lxml import etree
 
 from declass.ingest.tei_text import inline_text
 from declass.ingest.tei_xml import NS, TEI_NS, local
-from declass.model import (
-    HistoricalDate,
-)
-
-# --- dates ------------------------------------------------------------------------
+from declass.model import HistoricalDate
 
 _MONTHS = {
     name: i
@@ -40,22 +37,24 @@ _MONTH = (
     r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
 )
 _DASH = r"\s*[-–—]\s*"
+# A year in prose: four digits that are not a time of day ("0900 hours").
+_YEAR = r"(?:1[5-9]\d\d|20\d\d)(?!\d|\s*(?:hours|hrs)\b)"
 _DATE_PATTERNS = [
     # June 20-August 31, 1961
     re.compile(
-        rf"(?P<m1>{_MONTH})\s+(?P<d1>\d{{1,2}}){_DASH}(?P<m2>{_MONTH})\s+(?P<d2>\d{{1,2}}),?\s+(?P<y>\d{{4}})"
+        rf"(?P<m1>{_MONTH})\s+(?P<d1>\d{{1,2}}){_DASH}(?P<m2>{_MONTH})\s+(?P<d2>\d{{1,2}}),?\s+(?P<y>{_YEAR})"
     ),
     # November 7-8, 1958
-    re.compile(rf"(?P<m1>{_MONTH})\s+(?P<d1>\d{{1,2}}){_DASH}(?P<d2>\d{{1,2}}),?\s+(?P<y>\d{{4}})"),
+    re.compile(rf"(?P<m1>{_MONTH})\s+(?P<d1>\d{{1,2}}){_DASH}(?P<d2>\d{{1,2}}),?\s+(?P<y>{_YEAR})"),
     # August 19, 2002, 1425Z / November 4, 1960 9:08 a.m.
     re.compile(
-        rf"(?P<m1>{_MONTH})\s+(?P<d1>\d{{1,2}}),?\s+(?P<y>\d{{4}})"
+        rf"(?P<m1>{_MONTH})\s+(?P<d1>\d{{1,2}}),?\s+(?P<y>{_YEAR})"
         r"(?:,?\s+(?:(?P<zh>\d{2})(?P<zm>\d{2})\s?Z\b|(?P<h>\d{1,2}):(?P<mi>\d{2})\s*(?P<ap>[ap])\.?m\.?))?"
     ),
     # 3 February 1957
-    re.compile(rf"(?P<d1>\d{{1,2}})\s+(?P<m1>{_MONTH}),?\s+(?P<y>\d{{4}})"),
+    re.compile(rf"(?P<d1>\d{{1,2}})\s+(?P<m1>{_MONTH}),?\s+(?P<y>{_YEAR})"),
     # July 1984
-    re.compile(rf"(?P<m1>{_MONTH}),?\s+(?P<y>\d{{4}})"),
+    re.compile(rf"(?P<m1>{_MONTH}),?\s+(?P<y>{_YEAR})"),
 ]
 
 
@@ -93,6 +92,43 @@ def date_in_text(text: str) -> tuple[HistoricalDate, int] | None:
         except ValueError:
             continue  # "February 30" is not a date; try a looser reading
     return None
+
+
+_MONTH_DAY = (
+    re.compile(
+        rf"(?<![\w-])(?P<m1>{_MONTH})\s+(?P<d1>\d{{1,2}})(?:{_DASH}(?P<d2>\d{{1,2}}))?"
+        rf"(?!\d|,?\s+{_YEAR})"
+    ),
+    # 9 July, 0900 Hours
+    re.compile(rf"(?<![\w-])(?P<d1>\d{{1,2}})\s+(?P<m1>{_MONTH})(?!\w|,?\s+{_YEAR})"),
+)
+
+
+def month_day_in_text(text: str) -> tuple[int, int, int, int] | None:
+    """A day named without its year ("Memorandum from Dean to Bundy, August 4."): month,
+    first day, last day and where the words start; the year must come from elsewhere."""
+    found = [m for m in (p.search(text) for p in _MONTH_DAY) if m]
+    if not found:
+        return None
+    m = min(found, key=lambda m: m.start())
+    first = int(m.group("d1"))
+    last = int(m.group("d2")) if m.groupdict().get("d2") else first
+    if not 1 <= first <= last <= 31:
+        return None
+    return _month(m.group("m1")), first, last, m.start()
+
+
+def on_day(year: int, month: int, first: int, last: int, label: str) -> HistoricalDate | None:
+    """The day (or days) of `month` in `year`, read from words; None if no such day."""
+    try:
+        return replace(
+            HistoricalDate.between(
+                f"{year:04d}-{month:02d}-{first:02d}", f"{year:04d}-{month:02d}-{last:02d}", label
+            ),
+            inferred=True,
+        )
+    except ValueError:
+        return None
 
 
 def date_of_element(el: etree._Element) -> HistoricalDate | None:

@@ -21,4 +21,8 @@ class ReaderSettings:
     ocr_cache: Path | None = None
     ocr_dpi: int = 300
     ocr_review_below: float = 0.80  # pages with a lower mean word confidence are flagged
+    # A PDF page whose text layer scores lower is re-OCRed (ocr_quality.py; bench/ocr.py).
+    ocr_layer_below: float = 0.55
+    # The FRUS series bibliography to read volumes with; None: found beside the volumes.
+    frus_bibliography: Path | None = None
     translation_language: str = "en"  # NAME.ru.pdf + NAME.en.txt: the English one translates

@@ -21,8 +21,9 @@ class Source:
 
     @property
     def name(self) -> str:
-        """The file name that format detection looks at."""
-        return Path(self.member).name if self.member else self.path.name
+        """The file name that format detection looks at (inside nested packing, the
+        innermost: "a.zip" member "b.tgz!c/d.xml" is "d.xml")."""
+        return Path(self.member.rsplit("!", 1)[-1]).name if self.member else self.path.name
 
     @property
     def label(self) -> str:

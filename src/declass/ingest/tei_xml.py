@@ -26,9 +26,10 @@ SNIFF_BYTES = 16384
 # --- parsing ---------------------------------------------------------------------
 
 
-def hardened_parser() -> etree.XMLParser:
+def hardened_parser(recover: bool = False) -> etree.XMLParser:
     """An lxml parser that expands no entities, reads no DTD and fetches nothing."""
     return etree.XMLParser(
+        recover=recover,
         resolve_entities=False,
         no_network=True,
         huge_tree=False,
@@ -40,11 +41,21 @@ def hardened_parser() -> etree.XMLParser:
 
 def parse_tei(data: bytes, label: str) -> etree._Element:
     """Parse `data` safely and return its TEI root; IngestError names the line on failure."""
+    return parse_tei_reporting(data, label)[0]
+
+
+def parse_tei_reporting(data: bytes, label: str) -> tuple[etree._Element, list[tuple[int, str]]]:
+    """Like `parse_tei`, but a file whose only fault is an `xml:id` used twice is read
+    anyway: such a slip must not cost a volume of records. Returns the root and the
+    faults passed over, each with its line."""
     try:
         root = etree.fromstring(data, hardened_parser())
+        faults: list[tuple[int, str]] = []
     except etree.XMLSyntaxError as e:
-        line = e.lineno or (e.position[0] if e.position else 0)
-        raise IngestError(label, f"line {line}", f"malformed XML: {e.msg}") from e
+        root, faults = _parse_despite_duplicate_ids(data, e)
+        if root is None:
+            line = e.lineno or (e.position[0] if e.position else 0)
+            raise IngestError(label, f"line {line}", f"malformed XML: {e.msg}") from e
     _refuse_entities(root, data, label)
     if (
         root is None
@@ -54,7 +65,25 @@ def parse_tei(data: bytes, label: str) -> etree._Element:
         raise IngestError(
             label, f"line {root.sourceline if root is not None else 1}", "not a TEI document"
         )
-    return root
+    return root, faults
+
+
+def _parse_despite_duplicate_ids(
+    data: bytes, error: etree.XMLSyntaxError
+) -> tuple[etree._Element | None, list[tuple[int, str]]]:
+    """Parse again in recovery mode, accepting the result only if every fault libxml2
+    reports is a redefined ID (the tree is then whole)."""
+    if "already defined" not in str(error.msg):
+        return None, []
+    parser = hardened_parser(recover=True)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError:
+        return None, []
+    faults = [(e.line, e.message.strip()) for e in parser.error_log]
+    if root is None or not all(m.startswith("ID ") and "already defined" in m for _, m in faults):
+        return None, []
+    return root, faults
 
 
 def _refuse_entities(root: etree._Element | None, data: bytes, label: str) -> None:

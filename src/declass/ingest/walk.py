@@ -60,6 +60,10 @@ DESCRIPTIONS: tuple[tuple[tuple[str, ...], str], ...] = (
 )
 
 
+# What makes a folder a corpus of its own: it says what it is and where it came from.
+_SELF_DESCRIPTIONS = ("README*", "Readme*", "readme*", "SOURCE*")
+
+
 def description(name: str) -> str | None:
     """Why a file named `name` holds no records (it describes its corpus), or None."""
     for patterns, reason in DESCRIPTIONS:
@@ -75,23 +79,59 @@ class Walk:
     registry: Registry
     limits: Limits = field(default_factory=Limits)
     visited: set[Path] = field(default_factory=set)
+    _described: dict[Path, bool] = field(default_factory=dict)
 
     def inputs(self, path: Path) -> Iterator[Found]:
-        """Each input under `path`, with the corpus it counts in: the folder directly
-        below `path` that holds it, or `path`'s own name for a file given directly."""
-        yield from self._walk(path, path, path.name or str(path))
+        """Each input under `path`, with the corpus it counts in (see `corpus_of`)."""
+        yield from self._walk(path, path)
 
-    def _corpus(self, root: Path, path: Path, default: str) -> str:
+    def corpus_of(self, root: Path, path: Path) -> str:
+        """The corpus an input under `root` belongs to: the innermost folder below
+        `root` on its way that describes itself (has a README or SOURCE file); else
+        `root` itself when it describes itself and is not a shelf of such folders;
+        else the folder directly below `root` that holds it."""
+        name = root.name or str(root)
         try:
             parts = path.relative_to(root).parts
         except ValueError:
-            return default
-        return parts[0] if len(parts) > 1 else default
+            return name
+        below = [root.joinpath(*parts[: i + 1]) for i in range(len(parts) - 1)]
+        described = [f for f in below if self._describes_itself(f)]
+        if described:
+            return described[-1].name
+        if self._describes_itself(root) and not self._is_shelf(root):
+            return name
+        return parts[0] if len(parts) > 1 else name
 
-    def _walk(self, root: Path, path: Path, default: str) -> Iterator[Found]:
-        corpus = self._corpus(root, path, default)
+    def _is_shelf(self, folder: Path) -> bool:
+        """A folder whose subfolders describe themselves: a shelf of corpora."""
+        try:
+            return any(c.is_dir() and self._describes_itself(c) for c in folder.iterdir())
+        except OSError:
+            return False
+
+    def _describes_itself(self, folder: Path) -> bool:
+        known = self._described.get(folder)
+        if known is None:
+            try:
+                known = any(
+                    f.is_file() and fnmatch.fnmatch(f.name, pattern)
+                    for f in folder.iterdir()
+                    for pattern in _SELF_DESCRIPTIONS
+                )
+            except OSError:
+                known = False
+            self._described[folder] = known
+        return known
+
+    def _walk(self, root: Path, path: Path) -> Iterator[Found]:
+        corpus = self.corpus_of(root, path)
         if not path.exists():
             yield Refused(Rejection(str(path), "", "no such file or folder"), corpus)
+            return
+        reason = description(path.name) if path.is_file() else None
+        if reason is not None:
+            yield Skip(str(path), reason, corpus)
             return
         source = Source(path)
         reader = self._reader_for(source)
@@ -102,17 +142,13 @@ class Walk:
             yield Task(source, reader, corpus)
             return
         if path.is_dir():
-            yield from self._folder(root, path, default)
-            return
-        reason = description(path.name)
-        if reason is not None:
-            yield Skip(str(path), reason, corpus)
+            yield from self._folder(root, path)
         elif is_packed(path):
             yield from self._packed(path, corpus)
         else:
             yield _unclaimed(str(path), path.name, corpus)
 
-    def _folder(self, root: Path, path: Path, default: str) -> Iterator[Found]:
+    def _folder(self, root: Path, path: Path) -> Iterator[Found]:
         # A symbolic link back up the tree must not walk forever.
         here = path.resolve()
         if here in self.visited:
@@ -123,12 +159,12 @@ class Walk:
             if child.name.startswith("."):
                 continue
             if child in sidecars:
-                corpus = self._corpus(root, child, default)
+                corpus = self.corpus_of(root, child)
                 yield Skip(
                     str(child), f"read by the {sidecars[child]} reader with its files", corpus
                 )
                 continue
-            yield from self._walk(root, child, default)
+            yield from self._walk(root, child)
 
     def _packed(self, path: Path, corpus: str) -> Iterator[Found]:
         """The files inside a tar, zip or gzip, each offered to the readers in turn."""

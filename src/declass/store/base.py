@@ -285,6 +285,11 @@ class Store(ABC):
     def document_ids(self) -> list[str]: ...
 
     @abstractmethod
+    def cited_by(self, targets: Sequence[str]) -> list[str]:
+        """Ids of current documents that link to any of `targets` (a document's id, or
+        the printed pages it spans), in volume order."""
+
+    @abstractmethod
     def authority(self, authority_id: str) -> Authority: ...
 
     @abstractmethod

@@ -212,6 +212,17 @@ MIGRATIONS: list[tuple[int, str]] = [
         """,
     ),
     (4, fts.SAMPLE_MIGRATION),
+    (
+        5,
+        """
+        CREATE TABLE document_references (
+            doc_id text COLLATE "C" NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            target text COLLATE "C" NOT NULL,
+            PRIMARY KEY (doc_id, target)
+        );
+        CREATE INDEX document_references_target ON document_references(target);
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
@@ -532,7 +543,7 @@ class PostgresStore(Store):
                 f" {', '.join(f'{c}=%s' for c in _DOCUMENT_COLUMNS[:-1])} WHERE id=%s",
                 [rows[doc_id] for doc_id in gone],
             )
-            for table in ("participants", "countries", "collections", "texts"):
+            for table in ("participants", "countries", "collections", "texts", "references"):
                 cur.execute(f"DELETE FROM document_{table} WHERE doc_id = ANY(%s::text[])", (gone,))
             cur.execute(
                 "DELETE FROM search_docs WHERE doc_id = ANY(%s::text[])"
@@ -577,6 +588,16 @@ class PostgresStore(Store):
                 (doc.id, i, clean(t.language), t.role.value, clean(t.plain))
                 for doc, _, _ in docs
                 for i, t in enumerate(doc.texts)
+            ],
+            bulk,
+        )
+        _insert(
+            cur,
+            "document_references",
+            [
+                (doc.id, target)
+                for doc, _, _ in docs
+                for target in dict.fromkeys(clean(r.target) for r in doc.references)
             ],
             bulk,
         )
@@ -794,6 +815,18 @@ class PostgresStore(Store):
             for doc_id in batch:
                 if doc_id in bodies:
                     yield cast(Document, codec.decode("document", bodies[doc_id]))
+
+    def cited_by(self, targets: Sequence[str]) -> list[str]:
+        if not targets:
+            return []
+        with self._read() as cur:
+            cur.execute(
+                "SELECT r.doc_id FROM document_references r JOIN documents d ON d.id = r.doc_id"
+                " WHERE r.target = ANY(%s::text[])"
+                " GROUP BY r.doc_id, d.series, d.sequence ORDER BY d.series, d.sequence, r.doc_id",
+                (list(targets),),
+            )
+            return [r[0] for r in cur.fetchall()]
 
     def document_ids(self) -> list[str]:
         with self._read() as cur:

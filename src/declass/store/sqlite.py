@@ -198,6 +198,17 @@ MIGRATIONS: list[tuple[int, str]] = [
         """,
     ),
     (4, sqlite_search.MIGRATION_TANTIVY),
+    (
+        5,
+        """
+        CREATE TABLE document_references (
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            target TEXT NOT NULL,
+            PRIMARY KEY (doc_id, target)
+        );
+        CREATE INDEX document_references_target ON document_references(target);
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
@@ -446,7 +457,7 @@ class SQLiteStore(Store):
                 " access=?, embargo_until=?, source=?, content_hash=?, version=? WHERE id=?",
                 (*values, doc.id),
             )
-            for table in ("participants", "countries", "collections", "texts"):
+            for table in ("participants", "countries", "collections", "texts", "references"):
                 self.db.execute(f"DELETE FROM document_{table} WHERE doc_id=?", (doc.id,))
         self.db.executemany(
             "INSERT INTO document_participants VALUES (?,?,?,?,?,?)",
@@ -466,6 +477,10 @@ class SQLiteStore(Store):
         self.db.executemany(
             "INSERT INTO document_texts VALUES (?,?,?,?,?)",
             [(doc.id, i, t.language, t.role.value, t.plain) for i, t in enumerate(doc.texts)],
+        )
+        self.db.executemany(
+            "INSERT OR IGNORE INTO document_references VALUES (?,?)",
+            [(doc.id, r.target) for r in doc.references],
         )
         self._fresh.append((sqlite_search.put_document(self.db, doc), doc))
 
@@ -633,6 +648,18 @@ class SQLiteStore(Store):
         sql += " ORDER BY d.sort_date, d.sequence, d.id"
         for row in self.db.execute(sql, args):
             yield _unpack(row[0])
+
+    def cited_by(self, targets: Sequence[str]) -> list[str]:
+        if not targets:
+            return []
+        marks = ",".join("?" * len(targets))
+        rows = self.db.execute(
+            "SELECT DISTINCT r.doc_id FROM document_references r"
+            " JOIN documents d ON d.id = r.doc_id"
+            f" WHERE r.target IN ({marks}) ORDER BY d.series, d.sequence, r.doc_id",
+            list(targets),
+        ).fetchall()
+        return [row[0] for row in rows]
 
     def document_ids(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT id FROM documents ORDER BY id")]
