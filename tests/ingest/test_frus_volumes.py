@@ -189,8 +189,7 @@ def test_a_telegram_keeps_its_place_number_notes_and_links(frus: Corpus, corpora
     assert doc.title.startswith("1. Telegram From the Department of State")
     assert (doc.number, doc.sequence) == ("1", 1)
     assert doc.divisions == tuple(
-        " ".join(h.split())
-        for h in div.xpath("ancestor::t:div/t:head/text()[1]", namespaces=NS)
+        " ".join(h.split()) for h in div.xpath("ancestor::t:div/t:head/text()[1]", namespaces=NS)
     )
     assert doc.date.earliest == date(1964, 1, 15) and doc.date.precision is DatePrecision.MINUTE
     assert doc.place == "Washington"

@@ -15,8 +15,6 @@ from declass.ingest.packed import Damage, Limits, Member, members
 from declass.ingest.walk import Skip
 
 
-
-
 def archive_at(tmp_path: Path) -> Archive:
     return Archive(Config(home=tmp_path, db=str(tmp_path / "archive.sqlite3")))
 
