@@ -124,7 +124,8 @@ def persname_role(el: etree._Element) -> tuple[ParticipantRole, str]:
         el.get("type", "")
     )
     if explicit:
-        return explicit, ""
+        head = next((a for a in el.iterancestors() if local(a) == "head"), None)
+        return explicit, head_role(head, el)[1] if head is not None else ""
     for ancestor in el.iterancestors():
         if local(ancestor) == "attachment":
             return ParticipantRole.MENTIONED, ""  # an enclosure's names are not the record's
