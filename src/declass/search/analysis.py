@@ -1,10 +1,12 @@
 """Text analysis shared by the index and the query: the same words must meet.
 
 Words are folded (case, accents, apostrophes inside words) and stemmed by script:
-Latin with the English Snowball stemmer, Cyrillic with the Russian one; runs of
-Chinese characters are segmented into words with jieba. A Latin word is stemmed the
-same way whatever the document's language, so a name or a term typed by a reader
-meets it in any text.
+Latin with the English Snowball stemmer, Cyrillic with the Russian one, Arabic by a
+light stemmer (Larkey's light10: the article and a few affixes, so "ميثاق" meets
+"الميثاق"); runs of Chinese characters are folded from Traditional to Simplified
+(OpenCC t2s, so "周恩來" meets "周恩来") and segmented into words with jieba. A Latin
+word is stemmed the same way whatever the document's language, so a name or a term
+typed by a reader meets it in any text.
 """
 
 from __future__ import annotations
@@ -19,21 +21,38 @@ from typing import Any
 
 import Stemmer
 
+# Marks that sit on a letter without being letters (Latin combining accents, Arabic
+# vowel signs and shadda) and the Arabic tatweel: part of the word they are written
+# in, dropped by folding.
+_MARKS = (
+    "\u0300-\u036f\u0610-\u061a\u0640\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed"
+)
 # A word: letters and digits, with apostrophes inside it ("p'ing", "nation's") kept
 # together; hyphens and other punctuation split words ("Tse-tung" is two words).
-_WORD = re.compile(r"[^\W_]+(?:['’ʼ`][^\W_]+)*")
+_LETTERS = rf"[^\W_]+(?:[{_MARKS}]+[^\W_]+)*[{_MARKS}]*"
+_WORD = re.compile(rf"{_LETTERS}(?:['’ʼ`]{_LETTERS})*")
 _PLAIN_WORD = re.compile(r"[^\W_]+")
 _APOSTROPHES = re.compile(r"['’ʼ`]")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
+_COMBINING = re.compile(rf"[{_MARKS}\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _INNER_APOSTROPHE = re.compile(r"(?<=[^\W_])['’ʼ`](?=[^\W_])")
+# Arabic letters written two ways: alef maqsura as yeh, teh marbuta as heh (hamza and
+# madda on alef, waw and yeh are combining marks once decomposed, and go with them).
+_ARABIC_LETTERS = str.maketrans({"ى": "ي", "ة": "ه"})
+# Larkey's light10 affixes: one prefix (the article, alone or after a conjunction or
+# preposition; else "and"), then each suffix once, longest-standing order first.
+_ARABIC_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال", "و")
+_ARABIC_SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ية", "ه", "ة", "ي")
 
 _english = Stemmer.Stemmer("english")
 _russian = Stemmer.Stemmer("russian")
 _stem_lock = threading.Lock()
 _jieba_lock = threading.Lock()
 _jieba: Any = None
+_opencc_lock = threading.Lock()
+_opencc: Any = None
 
 
 @dataclass(frozen=True)
@@ -51,7 +70,8 @@ def fold_word(word: str) -> str:
         return word.casefold().replace("'", "").replace("`", "")
     decomposed = unicodedata.normalize("NFKD", word.casefold())
     stripped = _COMBINING.sub("", decomposed)
-    return unicodedata.normalize("NFC", _APOSTROPHES.sub("", stripped))
+    folded = unicodedata.normalize("NFC", _APOSTROPHES.sub("", stripped))
+    return folded.translate(_ARABIC_LETTERS)
 
 
 @lru_cache(maxsize=200_000)
@@ -59,9 +79,44 @@ def stem(word: str) -> str:
     """The index term of one folded word: stemmed by its script."""
     if _HAN.search(word):
         return word
+    if _ARABIC.search(word):
+        return arabic_stem(word)
     stemmer = _russian if _CYRILLIC.search(word) else _english
     with _stem_lock:  # PyStemmer objects are not thread-safe
         return str(stemmer.stemWord(word))
+
+
+def arabic_stem(word: str) -> str:
+    """A folded Arabic word without its article, conjunction and common suffixes
+    (light10), keeping at least two letters; a light stemmer, as roots would join
+    words of unrelated meaning."""
+    for prefix in _ARABIC_PREFIXES:
+        # "و" alone is stripped only from words of four letters or more.
+        shortest = 4 if len(prefix) == 1 else len(prefix) + 2
+        if word.startswith(prefix) and len(word) >= shortest:
+            word = word[len(prefix) :]
+            break
+    for suffix in _ARABIC_SUFFIXES:
+        if word.endswith(suffix) and len(word) >= len(suffix) + 2:
+            word = word[: -len(suffix)]
+    return word
+
+
+def fold_han(text: str) -> str:
+    """`text` with Traditional characters folded to Simplified (OpenCC t2s), character
+    for character, so that spans in the folded text are spans in `text`."""
+    global _opencc
+    with _opencc_lock:
+        if _opencc is None:
+            import opencc
+
+            _opencc = opencc.OpenCC("t2s")
+        folded = str(_opencc.convert(text))
+        if len(folded) == len(text):
+            return folded
+        # A phrase rule that changed the length: fold letter by letter instead.
+        singles = (str(_opencc.convert(c)) for c in text)
+        return "".join(f if len(f) == 1 else c for f, c in zip(singles, text, strict=True))
 
 
 def _segment_han(text: str) -> list[tuple[str, int, int]]:
@@ -79,6 +134,11 @@ def _segment_han(text: str) -> list[tuple[str, int, int]]:
 
 def tokens(text: str) -> Iterator[Token]:
     """The analysed words of `text` with their character spans."""
+    return _tokens(fold_han(text) if _HAN.search(text) else text)
+
+
+def _tokens(text: str) -> Iterator[Token]:
+    """`tokens` of a text whose Chinese is already folded to Simplified."""
     for m in _WORD.finditer(text):
         word = m.group()
         if _HAN.search(word):
@@ -93,20 +153,22 @@ def _han_tokens(word: str, offset: int) -> Iterator[Token]:
     last = 0
     for run in _HAN.finditer(word):
         if run.start() > last:
-            yield from tokens_at(word[last : run.start()], offset + last)
+            yield from _tokens_at(word[last : run.start()], offset + last)
         for w, s, e in _segment_han(run.group()):
             if w.strip():
                 yield Token(w, offset + run.start() + s, offset + run.start() + e)
         last = run.end()
     if last < len(word):
-        yield from tokens_at(word[last:], offset + last)
+        yield from _tokens_at(word[last:], offset + last)
 
 
 def tokens_starting(text: str, heads: frozenset[str]) -> Iterator[Token]:
     """The tokens of `text` whose folded word begins with one of `heads` (each three
     letters long, or the whole of a shorter word): stemming keeps a word's start, so a
     snippet need not analyse the words that cannot match."""
-    if _HAN.search(text):
+    if _HAN.search(text) or _ARABIC.search(text):
+        # Folding changes Chinese characters and the Arabic stemmer drops the article
+        # a word starts with: look at every word.
         yield from (t for t in tokens(text) if t.term[:3] in heads)
         return
     if text.isascii():
@@ -138,13 +200,18 @@ def tokens_at(text: str, offset: int) -> Iterator[Token]:
         yield Token(t.term, t.start + offset, t.end + offset)
 
 
+def _tokens_at(text: str, offset: int) -> Iterator[Token]:
+    for t in _tokens(text):
+        yield Token(t.term, t.start + offset, t.end + offset)
+
+
 def terms(text: str) -> list[str]:
     """The analysed words of `text`, in order (the same as `tokens`, without spans)."""
     if _HAN.search(text):
         return [t.term for t in tokens(text)]
     # The index's fast path: fold the whole text once and stem the words in bulk.
     words = _folded_words(text)
-    if not _CYRILLIC.search(text):
+    if not (_CYRILLIC.search(text) or _ARABIC.search(text)):
         return _english_stems(words)
     return [stem(w) for w in words]
 
@@ -154,7 +221,7 @@ def terms_and_surface(text: str) -> tuple[list[str], list[str]]:
     if _HAN.search(text):
         return terms(text), surface_terms(text)
     words = _folded_words(text)
-    if not _CYRILLIC.search(text):
+    if not (_CYRILLIC.search(text) or _ARABIC.search(text)):
         return _english_stems(words), words
     return [stem(w) for w in words], words
 
@@ -177,7 +244,8 @@ def _english_stems(words: list[str]) -> list[str]:
 def surface_terms(text: str) -> list[str]:
     """The words of `text` folded but not stemmed (Chinese segmented as for `terms`)."""
     if _HAN.search(text):
-        return [fold_word(text[t.start : t.end]) for t in tokens(text)]
+        folded = fold_han(text)
+        return [fold_word(folded[t.start : t.end]) for t in _tokens(folded)]
     return _folded_words(text)
 
 
@@ -189,7 +257,7 @@ def _folded_words(text: str) -> list[str]:
         decomposed = unicodedata.normalize("NFKD", folded)
         folded = unicodedata.normalize("NFC", _COMBINING.sub("", decomposed))
     if "'" in folded or "`" in folded or not folded.isascii():
-        folded = _INNER_APOSTROPHE.sub("", folded)
+        folded = _INNER_APOSTROPHE.sub("", folded).translate(_ARABIC_LETTERS)
     # With inner apostrophes gone, a word is a plain run of letters and digits.
     return _PLAIN_WORD.findall(folded)
 

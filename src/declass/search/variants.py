@@ -4,7 +4,9 @@ Chinese: Wade–Giles ⇄ pinyin syllable tables are built from pypinyin's readi
 every character (its WADEGILES style), so "Mao Tse-tung" ⇄ "Mao Zedong" and
 "Teng Hsiao-p'ing" ⇄ "Deng Xiaoping" follow from the syllables; place names in the
 Chinese Postal Map Romanization ("Peking", "Nanking"), which follows no syllable
-rule, come from that system's table below. Russian: Cyrillic → Latin with every
+rule, come from that system's table below. Chinese names in Russian texts follow the
+Palladius system ("Мао Цзэдун" ⇄ "Mao Zedong"), read syllable by syllable from
+pypinyin's CYRILLIC style. Russian: Cyrillic → Latin with every
 scheme in iuliia (GOST, ISO 9, BGN/PCGN, ALA-LC, Wikipedia, French MVD…) plus the
 German (Duden) and Spanish conventions; Latin → Cyrillic by reading a Latin spelling
 back through the schemes' letter tables. Generated forms are candidates: the engine
@@ -260,6 +262,56 @@ def _title(word: str) -> str:
     return "-".join(part.capitalize() for part in word.split("-"))
 
 
+@lru_cache(maxsize=1)
+def _palladius_tables() -> tuple[dict[str, frozenset[str]], list[dict[str, frozenset[str]]]]:
+    """Romanised syllable (pinyin or Wade–Giles, folded) → its Palladius Cyrillic; and
+    folded Palladius Cyrillic → its pinyin, and → its Wade–Giles."""
+    from pypinyin.style.cyrillic import CyrillicfoConverter
+    from pypinyin.style.wadegiles import _convert_table
+
+    to_cyrillic = CyrillicfoConverter().to_cyrillic
+    latin: dict[str, set[str]] = {}
+    back: list[dict[str, set[str]]] = [{}, {}]
+    for py_raw, wg_raw in _convert_table:
+        py, wg = fold_word(py_raw.replace("v", "ü")), fold_word(wg_raw)
+        if not py.isalpha() or not wg.isalpha():
+            continue
+        cyrillic = to_cyrillic(py_raw.replace("ü", "v"))
+        latin.setdefault(py, set()).add(cyrillic)
+        latin.setdefault(wg, set()).add(cyrillic)
+        back[0].setdefault(fold_word(cyrillic), set()).add(py)
+        back[1].setdefault(fold_word(cyrillic), set()).add(wg)
+    return (
+        {k: frozenset(v) for k, v in latin.items()},
+        [{k: frozenset(v) for k, v in t.items()} for t in back],
+    )
+
+
+def palladius_forms(name: str) -> set[str]:
+    """A Chinese name between Latin romanisations and Russian Palladius Cyrillic:
+    "Mao Zedong" or "Mao Tse-tung" → "Мао Цзэдун"; "Мао Цзэдун" → "Mao Zedong", "Mao
+    Tse-tung"."""
+    words = [w for w in name.split() if w]
+    if not words or len(words) > 4:
+        return set()
+    latin, back = _palladius_tables()
+    if all(_CYRILLIC.search(w) for w in words):
+        tables = back
+    elif all(_LATIN_WORD.match(w) for w in words):
+        tables = [latin]
+    else:
+        return set()
+    out: set[str] = set()
+    for table in tables:
+        per_word = [_word_forms(w, table) for w in words]
+        if table is latin:
+            per_word = [{f for f in forms if "-" not in f} for forms in per_word]
+        if all(per_word):
+            for combo in itertools.islice(itertools.product(*per_word), _MAX_FORMS):
+                out.add(" ".join(_title(w) for w in combo))
+    return out
+
+
 # -- Russian ---------------------------------------------------------------------------
 @lru_cache(maxsize=1)
 def _schemes() -> list[object]:
@@ -439,6 +491,6 @@ def name_forms(name: str) -> frozenset[str]:
 
     Pure and costly (every romanisation scheme, read both ways): kept per name, as a
     reading room meets the same names again and again."""
-    forms = chinese_forms(name) | russian_forms(name)
+    forms = chinese_forms(name) | russian_forms(name) | palladius_forms(name)
     original = fold_word(name)
     return frozenset(f for f in forms if fold_word(f) != original)

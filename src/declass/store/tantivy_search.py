@@ -49,7 +49,7 @@ from declass.store.base import (
 from declass.store.index_fields import filter_keys, index_columns_and_surface, index_facts
 
 # Bump when the schema or the analysis changes: an index of another layout is rebuilt.
-LAYOUT = 13
+LAYOUT = 14
 PAIRS = "body_pairs"
 STATE_FILE = "state.json"
 PEOPLE_FILE = "people.json"  # person key → its number in this index
