@@ -6,21 +6,22 @@ from datetime import date
 
 import pytest
 
-from declass.countries import country_at, country_named
+from declass.countries import country_at, country_named, un_member
 from declass.model import CountryRef
 
 
 @pytest.mark.parametrize(
     ("code", "when", "name"),
     [
-        ("RUS", date(1969, 9, 20), "Union of Soviet Socialist Republics"),
-        ("RUS", date(1991, 9, 24), "Union of Soviet Socialist Republics"),
+        ("SUN", date(1969, 9, 20), "Union of Soviet Socialist Republics"),
+        ("RUS", date(1969, 9, 20), "Russian Soviet Federative Socialist Republic"),
         ("RUS", date(1991, 12, 25), "Russian Federation"),
         ("RUS", date(2000, 9, 1), "Russian Federation"),
-        ("CHN", date(1960, 9, 1), "Republic of China"),
-        ("CHN", date(1971, 10, 24), "Republic of China"),
-        ("CHN", date(1971, 10, 25), "People's Republic of China"),
-        ("CHN", date(1980, 9, 1), "People's Republic of China"),
+        ("CHN", date(1935, 9, 1), "Republic of China"),
+        ("CHN", date(1949, 10, 1), "People's Republic of China"),
+        ("CHN", date(1960, 9, 1), "People's Republic of China"),
+        ("TWN", date(1960, 9, 1), "Republic of China (Taiwan)"),
+        ("TWN", date(1980, 9, 1), "Republic of China (Taiwan)"),
         ("DEU", date(1975, 9, 1), "Federal Republic of Germany"),
         ("DEU", date(1990, 10, 3), "Germany"),
         ("DDR", date(1975, 9, 1), "German Democratic Republic"),
@@ -63,8 +64,8 @@ def test_country_at_turns_isos_inverted_names_round():
 
 
 def test_country_at_normalises_the_code():
-    assert country_at(" rus ", date(1969, 1, 1)) == CountryRef(
-        "RUS", "Union of Soviet Socialist Republics"
+    assert country_at(" sun ", date(1969, 1, 1)) == CountryRef(
+        "SUN", "Union of Soviet Socialist Republics"
     )
 
 
@@ -86,15 +87,16 @@ def test_historical_and_non_standard_codes_have_names(code):
     ("name", "when", "expected"),
     [
         ("philippines", None, CountryRef("PHL", "Philippines")),
-        ("china", date(1960, 1, 1), CountryRef("CHN", "Republic of China")),
+        ("china", date(1960, 1, 1), CountryRef("CHN", "People's Republic of China")),
+        ("china", date(1935, 1, 1), CountryRef("CHN", "Republic of China")),
         ("china", date(1980, 1, 1), CountryRef("CHN", "People's Republic of China")),
-        ("soviet-union", None, CountryRef("RUS", "Union of Soviet Socialist Republics")),
+        ("soviet-union", None, CountryRef("SUN", "Union of Soviet Socialist Republics")),
         (
             "Soviet Union",
             date(1970, 1, 1),
-            CountryRef("RUS", "Union of Soviet Socialist Republics"),
+            CountryRef("SUN", "Union of Soviet Socialist Republics"),
         ),
-        ("russia", date(1969, 1, 1), CountryRef("RUS", "Union of Soviet Socialist Republics")),
+        ("russia", date(1969, 1, 1), CountryRef("SUN", "Union of Soviet Socialist Republics")),
         ("russia", date(2000, 1, 1), CountryRef("RUS", "Russian Federation")),
         ("Korea, South", None, CountryRef("KOR", "Republic of Korea")),
         ("korea-south", None, CountryRef("KOR", "Republic of Korea")),
@@ -105,13 +107,14 @@ def test_historical_and_non_standard_codes_have_names(code):
         ("The Gambia", None, CountryRef("GMB", "Gambia")),
         ("cote-divoire", None, CountryRef("CIV", "Côte d'Ivoire")),
         ("congo-democratic-republic", date(1980, 1, 1), CountryRef("COD", "Zaire")),
-        ("Republic of China", date(1960, 1, 1), CountryRef("CHN", "Republic of China")),
-        ("Republic of China", date(1980, 1, 1), CountryRef("TWN", "Taiwan")),
+        ("Republic of China", date(1935, 1, 1), CountryRef("CHN", "Republic of China")),
+        ("Republic of China", date(1960, 1, 1), CountryRef("TWN", "Republic of China (Taiwan)")),
+        ("Republic of China", date(1980, 1, 1), CountryRef("TWN", "Republic of China (Taiwan)")),
         ("german-democratic-republic", None, CountryRef("DDR", "German Democratic Republic")),
         ("Germany", date(1970, 1, 1), CountryRef("DEU", "Federal Republic of Germany")),
         ("saint-vincent-grenadines", None, CountryRef("VCT", "Saint Vincent and the Grenadines")),
         ("St. Lucia", None, CountryRef("LCA", "Saint Lucia")),
-        ("USSR", None, CountryRef("RUS", "Union of Soviet Socialist Republics")),
+        ("USSR", None, CountryRef("SUN", "Union of Soviet Socialist Republics")),
     ],
 )
 def test_country_named_resolves_names_and_slugs_at_a_date(name, when, expected):
@@ -121,3 +124,22 @@ def test_country_named_resolves_names_and_slugs_at_a_date(name, when, expected):
 @pytest.mark.parametrize("name", ["atlantis", "", "the", "---", "New York"])
 def test_country_named_gives_none_for_what_is_not_a_country(name):
     assert country_named(name) is None
+
+
+@pytest.mark.parametrize(
+    ("code", "when", "expected"),
+    [
+        ("CHN", date(1950, 10, 1), CountryRef("TWN", "Republic of China (Taiwan)")),
+        ("CHN", date(1971, 10, 1), CountryRef("TWN", "Republic of China (Taiwan)")),
+        ("CHN", date(1972, 10, 1), CountryRef("CHN", "People's Republic of China")),
+        ("CHN", date(1946, 10, 1), CountryRef("CHN", "Republic of China")),
+        ("RUS", date(1969, 10, 1), CountryRef("SUN", "Union of Soviet Socialist Republics")),
+        ("RUS", date(1991, 10, 1), CountryRef("SUN", "Union of Soviet Socialist Republics")),
+        ("RUS", date(1992, 10, 1), CountryRef("RUS", "Russian Federation")),
+        ("USA", date(1969, 10, 1), CountryRef("USA", "United States")),
+    ],
+)
+def test_a_un_seat_is_named_by_the_state_that_held_it(code, when, expected):
+    """The UN's records keep CHN and RUS per seat; the PRC and the ROC, the USSR and
+    Russia are different states."""
+    assert un_member(code, when) == expected

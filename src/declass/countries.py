@@ -39,6 +39,7 @@ def _d(text: str) -> date:
 
 _USSR_END = _d("1991-12-25")  # Gorbachev resigns; the seat passes to the Russian Federation
 _CHINA_SEAT = _d("1971-10-25")  # General Assembly resolution 2758
+_PRC_FOUNDED = _d("1949-10-01")
 _GERMAN_UNITY = _d("1990-10-03")
 _YEMEN_UNITY = _d("1990-05-22")
 _CZECHOSLOVAKIA_END = _d("1993-01-01")
@@ -54,16 +55,23 @@ _HISTORY: dict[str, tuple[_Era, ...]] = {
             "Russian Soviet Federative Socialist Republic",
             ("rsfsr", "soviet russia"),
         ),
+        # 1922–1991 Russia was a republic of the USSR, which is a state of its own: SUN.
         _Era(
             _d("1922-12-30"),
             _USSR_END,
-            "Union of Soviet Socialist Republics",
-            ("ussr", "soviet union"),
+            "Russian Soviet Federative Socialist Republic",
+            ("rsfsr",),
         ),
         _Era(_USSR_END, None, "Russian Federation"),
     ),
     "SUN": (
-        _Era(None, _USSR_END, "Union of Soviet Socialist Republics", ("ussr", "soviet union")),
+        # "Russia" in the Soviet years means the Union, as diplomats then wrote it.
+        _Era(
+            _d("1922-12-30"),
+            _USSR_END,
+            "Union of Soviet Socialist Republics",
+            ("ussr", "soviet union", "russia"),
+        ),
     ),
     # Founding UN members in their own right while Soviet republics.
     "UKR": (
@@ -86,19 +94,27 @@ _HISTORY: dict[str, tuple[_Era, ...]] = {
         _Era(None, _d("1912-01-01"), "China"),
         _Era(
             _d("1912-01-01"),
-            _CHINA_SEAT,
+            _PRC_FOUNDED,
             "Republic of China",
             ("republic of china", "nationalist china"),
         ),
         _Era(
-            _CHINA_SEAT,
+            _PRC_FOUNDED,
             None,
             "People's Republic of China",
-            ("people's republic of china", "communist china", "prc"),
+            ("people's republic of china", "communist china", "red china", "prc", "mainland china"),
         ),
     ),
-    # After 1971 the Republic of China is no longer the UN's China: name it as Taiwan.
-    "TWN": (_Era(_CHINA_SEAT, None, "Taiwan", ("republic of china", "taiwan")),),
+    # From 1949 the Republic of China governs Taiwan only: a state apart from the PRC,
+    # which the UN seated as "China" until 1971 (see `un_member`).
+    "TWN": (
+        _Era(
+            _PRC_FOUNDED,
+            None,
+            "Republic of China (Taiwan)",
+            ("republic of china", "nationalist china", "taiwan", "formosa", "free china", "roc"),
+        ),
+    ),
     "DEU": (
         _Era(
             _d("1949-05-23"),
@@ -321,6 +337,20 @@ _ALIASES = {
     "czech republic": "CZE",
     "burkina faso": "BFA",
 }
+
+
+def un_member(code: str, when: date) -> CountryRef:
+    """The state that held a UN seat (by the code the UN's records use) at `when`.
+
+    The UN's records keep one code per seat: CHN is the Republic of China's seat until
+    25 October 1971, RUS the USSR's until 25 December 1991. declass names states, so
+    those seats come back as the state that held them (TWN, SUN)."""
+    code = code.strip().upper()
+    if code == "CHN" and _PRC_FOUNDED <= when < _CHINA_SEAT:
+        return country_at("TWN", when)
+    if code == "RUS" and _d("1922-12-30") <= when < _USSR_END:
+        return country_at("SUN", when)
+    return country_at(code, when)
 
 
 def country_at(code: str, when: date | None = None) -> CountryRef:

@@ -85,7 +85,7 @@ def test_chief_of_mission_is_dated_and_linked(events: dict[str, Event]) -> None:
 
 def test_country_is_named_as_it_was_at_the_time(events: dict[str, Event]) -> None:
     thompson = events["pocom:chief:ru-1957-thom-01"]
-    assert thompson.countries[0].code == "RUS"
+    assert thompson.countries[0].code == "SUN"
     assert thompson.countries[0].name == "Union of Soviet Socialist Republics"
     assert thompson.people[0].authority_id == "person:thompson-llewellyn-e"
 

@@ -51,7 +51,7 @@ def test_every_trip_becomes_one_event(folder: Path, events: dict[str, Event]) ->
 def test_secretary_trip_links_pocom_person_and_soviet_union(events: dict[str, Event]) -> None:
     moscow = events["travel:977"]
     assert (moscow.date.earliest, moscow.date.latest) == (date(1973, 10, 20), date(1973, 10, 22))
-    assert moscow.countries == (CountryRef("RUS", "Union of Soviet Socialist Republics"),)
+    assert moscow.countries == (CountryRef("SUN", "Union of Soviet Socialist Republics"),)
     assert moscow.place == "Moscow"
     (kissinger,) = moscow.people
     assert kissinger.authority_id == "person:kissinger-henry-a"

@@ -51,7 +51,7 @@ def test_soviet_leader_visit_is_dated_and_linked_to_the_ussr(events: dict[str, E
     summit = events["visit:671"]
     assert (summit.date.earliest, summit.date.latest) == (date(1987, 12, 7), date(1987, 12, 10))
     assert summit.date.precision is DatePrecision.RANGE
-    assert summit.countries == (CountryRef("RUS", "Union of Soviet Socialist Republics"),)
+    assert summit.countries == (CountryRef("SUN", "Union of Soviet Socialist Republics"),)
     (gorbachev,) = summit.people
     assert (gorbachev.post, gorbachev.name) == ("General Secretary", "Mikhail S. Gorbachev")
     assert "INF Treaty" in summit.description

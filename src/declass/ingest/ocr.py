@@ -3,8 +3,10 @@
 Pages are rasterised with poppler's `pdftoppm` and read by the `tesseract` command
 (Debian: tesseract-ocr with -eng, -rus, -chi-sim; poppler-utils). Each page runs as its
 own tesseract process, several at once; each result is cached under the hash of the page
-image and the models used, so a stopped run resumes where it was. A page whose mean word
-confidence is low gets an editorial note "needs review" anchored at its first block.
+image and the models used, so a stopped run resumes where it was. A page that cannot be
+drawn or read comes back as its error, so the other pages of a document are still read.
+A page whose mean word confidence is low gets an editorial note "needs review" anchored
+at its first block.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from declass.errors import IngestError
@@ -41,6 +43,7 @@ class OcrPage:
     text: str
     confidence: float  # 0..1, mean over the words; 0 for an empty page
     models: str  # the Tesseract models used, "rus" or "eng+rus+chi_sim"
+    warnings: str = ""  # what poppler said while drawing the page ("" when nothing)
 
 
 class OcrEngine:
@@ -54,29 +57,48 @@ class OcrEngine:
 
         With no language, the first page is read with every configured model, its
         language detected, and the rest read with that language's model alone.
+        Raises IngestError for the first page Tesseract cannot read.
         """
+        read = self.read_numbered(list(enumerate(images, start=1)), label, language)
+        for page in read:
+            if isinstance(page, IngestError):
+                raise page
+        return [page for page in read if isinstance(page, OcrPage)]
+
+    def read_numbered(
+        self, images: Sequence[tuple[int, bytes]], label: str, language: str = ""
+    ) -> list[OcrPage | IngestError]:
+        """OCR (page number, image) pairs; a page Tesseract cannot read is returned as
+        its IngestError, so the other pages of a document are still read."""
         if not images:
             return []
         models = tesseract_languages(language) if language else None
         if models is None:
-            first = self._read_one(images[0], 1, self.settings.ocr_languages, label)
+            first = self._try_one(*images[0], self.settings.ocr_languages, label)
+            if isinstance(first, IngestError):
+                return [first, *self._read_many(images[1:], self.settings.ocr_languages, label)]
             detected = identify(first.text)
             models = tesseract_languages(detected) or self.settings.ocr_languages
             if models == first.models:
-                return [first, *self._read_many(images[1:], 2, models, label)]
-        return self._read_many(images, 1, models, label)
+                return [first, *self._read_many(images[1:], models, label)]
+        return self._read_many(images, models, label)
 
     def _read_many(
-        self, images: Sequence[bytes], start: int, models: str, label: str
-    ) -> list[OcrPage]:
+        self, images: Sequence[tuple[int, bytes]], models: str, label: str
+    ) -> list[OcrPage | IngestError]:
         workers = max(1, self.settings.ocr_workers)
-        jobs = [(image, start + i, models, label) for i, image in enumerate(images)]
-        if workers == 1 or len(jobs) == 1:
-            return [self._read_one(*job) for job in jobs]
+        if workers == 1 or len(images) == 1:
+            return [self._try_one(number, image, models, label) for number, image in images]
         # Threads suffice: each page is a separate tesseract process, so pages run in
         # parallel on separate cores while the threads wait.
         with ThreadPoolExecutor(workers) as pool:
-            return list(pool.map(lambda job: self._read_one(*job), jobs))
+            return list(pool.map(lambda job: self._try_one(job[0], job[1], models, label), images))
+
+    def _try_one(self, number: int, image: bytes, models: str, label: str) -> OcrPage | IngestError:
+        try:
+            return self._read_one(image, number, models, label)
+        except IngestError as exc:
+            return exc
 
     def _read_one(self, image: bytes, number: int, models: str, label: str) -> OcrPage:
         key = f"{sha256(image)}.{models}"
@@ -154,6 +176,15 @@ def _join_words(words: list[str]) -> str:
     return out
 
 
+@dataclass(frozen=True)
+class PageImage:
+    """One page drawn by pdftoppm, with what poppler complained of while drawing it."""
+
+    number: int
+    image: bytes
+    warnings: str = ""  # poppler's errors ("Unknown compression method…"); "" when none
+
+
 def rasterise_pdf(
     data: bytes, label: str, dpi: int, pages: Sequence[int] | None = None
 ) -> list[bytes]:
@@ -161,30 +192,58 @@ def rasterise_pdf(
     with tempfile.TemporaryDirectory(prefix="declass-ocr-") as folder:
         pdf = Path(folder) / "in.pdf"
         pdf.write_bytes(data)
-        wanted = list(pages) if pages is not None else [None]
-        images: list[bytes] = []
-        for number in wanted:
-            span = ["-f", str(number), "-l", str(number)] if number else []
-            out = Path(folder) / f"p{number or 'all'}"
+        if pages is None:
+            return [p.image for p in _draw(pdf, label, dpi, None)]
+        return [p.image for number in pages for p in _draw(pdf, label, dpi, number)]
+
+
+def rasterise_pages(
+    data: bytes, label: str, dpi: int, pages: Sequence[int]
+) -> list[PageImage | IngestError]:
+    """Each given 1-based page drawn on its own, so one page that cannot be drawn is
+    returned as its IngestError and the others still are."""
+    with tempfile.TemporaryDirectory(prefix="declass-ocr-") as folder:
+        pdf = Path(folder) / "in.pdf"
+        pdf.write_bytes(data)
+        drawn: list[PageImage | IngestError] = []
+        for number in pages:
             try:
-                done = subprocess.run(
-                    ["pdftoppm", "-r", str(dpi), "-gray", "-png", *span, str(pdf), str(out)],
-                    capture_output=True,
-                    timeout=_TIMEOUT_S,
-                    check=False,
-                )
-            except FileNotFoundError as exc:
-                raise IngestError(label, "", "OCR needs pdftoppm (Debian: poppler-utils)") from exc
-            if done.returncode != 0:
-                where = f"page {number}" if number else ""
-                reason = done.stderr.decode("utf-8", "replace").strip() or "pdftoppm failed"
-                raise IngestError(label, where, f"cannot rasterise: {reason}")
-            # pdftoppm pads page numbers to the width of the last one: sort numerically.
-            found = sorted(
-                out.parent.glob(f"{out.name}-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1])
-            )
-            images.extend(p.read_bytes() for p in found)
-        return images
+                found = _draw(pdf, label, dpi, number)
+            except IngestError as exc:
+                drawn.append(exc)
+                continue
+            if len(found) != 1:
+                drawn.append(IngestError(label, f"page {number}", "pdftoppm drew no image"))
+            else:
+                drawn.append(found[0])
+        return drawn
+
+
+def _draw(pdf: Path, label: str, dpi: int, number: int | None) -> list[PageImage]:
+    span = ["-f", str(number), "-l", str(number)] if number else []
+    out = pdf.parent / f"p{number or 'all'}"
+    where = f"page {number}" if number else ""
+    try:
+        done = subprocess.run(
+            ["pdftoppm", "-r", str(dpi), "-gray", "-png", *span, str(pdf), str(out)],
+            capture_output=True,
+            timeout=_TIMEOUT_S,
+            check=False,
+        )
+    except FileNotFoundError as exc:
+        raise IngestError(label, "", "OCR needs pdftoppm (Debian: poppler-utils)") from exc
+    except subprocess.TimeoutExpired as exc:
+        raise IngestError(label, where, f"drawing took longer than {_TIMEOUT_S}s") from exc
+    complaints = done.stderr.decode("utf-8", "replace").strip()
+    if done.returncode != 0:
+        raise IngestError(label, where, f"cannot rasterise: {complaints or 'pdftoppm failed'}")
+    # pdftoppm pads page numbers to the width of the last one: sort numerically.
+    found = sorted(
+        out.parent.glob(f"{out.name}-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1])
+    )
+    first = number or 1
+    warnings = "; ".join(" ".join(line.split()) for line in complaints.splitlines())
+    return [PageImage(first + i, p.read_bytes(), warnings) for i, p in enumerate(found)]
 
 
 def body_from_pages(
@@ -226,13 +285,22 @@ def read_image_body(data: bytes, label: str, settings: ReaderSettings, language:
 
 def read_scanned_pdf(
     data: bytes, label: str, settings: ReaderSettings, pages: Sequence[int], language: str = ""
-) -> list[OcrPage]:
-    """OCR the given 1-based pages of a PDF."""
-    images = rasterise_pdf(data, label, settings.ocr_dpi, pages)
-    if len(images) != len(pages):
-        raise IngestError(label, "", f"rasterised {len(images)} of {len(pages)} pages")
-    read = OcrEngine(settings).read_images(images, label, language)
-    return [OcrPage(n, p.text, p.confidence, p.models) for n, p in zip(pages, read, strict=True)]
+) -> list[OcrPage | IngestError]:
+    """OCR the given 1-based pages of a PDF, in order; a page that cannot be drawn or read
+    comes back as its IngestError, and poppler's complaints about a page ride along."""
+    drawn = rasterise_pages(data, label, settings.ocr_dpi, pages)
+    images = [(d.number, d.image) for d in drawn if isinstance(d, PageImage)]
+    read = iter(OcrEngine(settings).read_numbered(images, label, language))
+    out: list[OcrPage | IngestError] = []
+    for page in drawn:
+        if isinstance(page, IngestError):
+            out.append(page)
+            continue
+        result = next(read)
+        out.append(
+            replace(result, warnings=page.warnings) if isinstance(result, OcrPage) else result
+        )
+    return out
 
 
 class ScanReader:

@@ -45,31 +45,49 @@ class Registry:
 
     def sidecars(self, folder: Path) -> dict[Path, str]:
         """Files in `folder` that a reader consumes alongside another file (a speakers
-        list beside its speeches), so the walk does not treat them as inputs; each with
-        the name of the reader that reads it."""
+        list beside its speeches), or passes over knowingly, so the walk does not treat
+        them as inputs; each with what the run summary says of it."""
         found: dict[Path, str] = {}
         for reader in self.readers:
             hook = getattr(reader, "sidecars", None)
-            if hook is not None:
-                found.update(dict.fromkeys(hook(folder), reader.name))
+            if hook is None:
+                continue
+            given = hook(folder)
+            if isinstance(given, dict):
+                found.update(given)
+            else:
+                found.update(
+                    dict.fromkeys(given, f"read by the {reader.name} reader with its files")
+                )
         return found
 
 
 def default_registry(settings: ReaderSettings | None = None) -> Registry:
     """All built-in readers, most specific first; `settings` reach those that take options."""
     from declass.ingest import (
+        archive_guides,
+        dfat,
         frus,
         hsg_people,
+        hsg_publications,
         html,
         manifest,
+        nara,
         ocr,
+        parallel_texts,
         pdf,
         pocom,
+        prc_reports,
+        secretary_bios,
+        serial_set,
+        taxonomy,
         tei,
+        timeline,
         translations,
         travels,
         ungdc,
         visits,
+        wilson,
     )
 
     settings = settings or ReaderSettings()
@@ -80,11 +98,22 @@ def default_registry(settings: ReaderSettings | None = None) -> Registry:
             pocom.PocomReader(),
             visits.VisitsReader(),
             travels.TravelsReader(),
-            frus.FrusVolumeReader(),
+            frus.FrusVolumeReader(settings),
+            taxonomy.TaxonomyReader(),
+            archive_guides.ArchiveGuideReader(),
+            timeline.AdministrativeTimelineReader(),
+            secretary_bios.SecretaryBioReader(),
+            serial_set.SerialSetReader(),
+            hsg_publications.PublicationReader(),
             tei.TeiReader(),
+            wilson.WilsonReader(),
+            dfat.DfatReader(),
+            prc_reports.PrcReportsReader(),
+            parallel_texts.ParallelTextsReader(),
             manifest.ManifestReader(settings),
             translations.TranslationSetReader(settings),
             html.HtmlReader(),
+            nara.NaraRecordReader(settings),
             pdf.PdfReader(settings),
             ocr.ScanReader(settings),
         ]

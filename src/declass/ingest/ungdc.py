@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from declass.countries import country_at
+from declass.countries import un_member
 from declass.errors import IngestError
 from declass.ingest.source import Source, sha256
 from declass.model import (
@@ -168,9 +168,9 @@ def _speech(label: str, member: str, data: bytes, speakers: SpeakerIndex) -> Ite
     blocks = paragraphs(text)
     if not blocks:
         return Rejection(label, member, "empty speech")
-    # Name the country as it was at the debate (late September to October; November in
-    # Paris in 1951), so RUS in 1991 is still the USSR and CHN in 1971 still the ROC.
-    country = country_at(code, date(year, 11, 15) if year == 1951 else date(year, 10, 1))
+    # The state that held the seat at the debate (late September to October; November
+    # in Paris in 1951): RUS in 1991 is still the USSR, CHN in 1971 still the ROC.
+    country = un_member(code, date(year, 11, 15) if year == 1951 else date(year, 10, 1))
     people = speakers.get((code, session), ())
     by = f" by {_and_list([p.name for p in people])}" if people else ""
     return Document(

@@ -160,9 +160,7 @@ class Walk:
                 continue
             if child in sidecars:
                 corpus = self.corpus_of(root, child)
-                yield Skip(
-                    str(child), f"read by the {sidecars[child]} reader with its files", corpus
-                )
+                yield Skip(str(child), sidecars[child], corpus)
                 continue
             yield from self._walk(root, child)
 
