@@ -207,6 +207,16 @@ class PassageVector:
     vector: bytes
 
 
+@dataclass(frozen=True)
+class CollectionSpan:
+    """How many documents a collection holds and the days their dates span."""
+
+    collection_id: str
+    documents: int
+    earliest: str = ""  # ISO day of the earliest dated document; "" when none is dated
+    latest: str = ""
+
+
 class Store(ABC):
     """Persists model records. Every put is one transaction, and so is every put_many."""
 
@@ -288,6 +298,11 @@ class Store(ABC):
     def cited_by(self, targets: Sequence[str]) -> list[str]:
         """Ids of current documents that link to any of `targets` (a document's id, or
         the printed pages it spans), in volume order."""
+
+    @abstractmethod
+    def collection_spans(self, include_restricted: bool = False) -> list[CollectionSpan]:
+        """Each collection's count of current documents and the span of their dates (for
+        an overview), counting only what an anonymous reader may see unless asked."""
 
     @abstractmethod
     def authority(self, authority_id: str) -> Authority: ...

@@ -41,6 +41,7 @@ from declass.store import codec
 from declass.store import postgres_search as fts
 from declass.store.base import (
     ArchiveStats,
+    CollectionSpan,
     FacetCount,
     IngestRun,
     PassageVector,
@@ -827,6 +828,19 @@ class PostgresStore(Store):
                 (list(targets),),
             )
             return [r[0] for r in cur.fetchall()]
+
+    def collection_spans(self, include_restricted: bool = False) -> list[CollectionSpan]:
+        with self._read() as cur:
+            cur.execute(
+                "SELECT c.collection_id, count(*), min(d.date_start),"
+                " max(coalesce(d.date_end, d.date_start))"
+                " FROM document_collections c JOIN documents d ON d.id = c.doc_id"
+                " WHERE %s OR (d.access = 'public'"
+                " AND (d.embargo_until IS NULL OR d.embargo_until <= %s))"
+                " GROUP BY c.collection_id ORDER BY c.collection_id",
+                (include_restricted, datetime.now(UTC).date().isoformat()),
+            )
+            return [CollectionSpan(r[0], r[1], r[2] or "", r[3] or "") for r in cur.fetchall()]
 
     def document_ids(self) -> list[str]:
         with self._read() as cur:

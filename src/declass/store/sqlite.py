@@ -32,6 +32,7 @@ from declass.names import fold
 from declass.store import codec, sqlite_search
 from declass.store.base import (
     ArchiveStats,
+    CollectionSpan,
     IngestRun,
     PassageVector,
     SearchPage,
@@ -660,6 +661,18 @@ class SQLiteStore(Store):
             list(targets),
         ).fetchall()
         return [row[0] for row in rows]
+
+    def collection_spans(self, include_restricted: bool = False) -> list[CollectionSpan]:
+        rows = self.db.execute(
+            "SELECT c.collection_id, count(*), min(d.date_start),"
+            " max(coalesce(d.date_end, d.date_start))"
+            " FROM document_collections c JOIN documents d ON d.id = c.doc_id"
+            " WHERE ? OR (d.access = 'public'"
+            " AND (d.embargo_until IS NULL OR d.embargo_until <= ?))"
+            " GROUP BY c.collection_id ORDER BY c.collection_id",
+            (include_restricted, datetime.now(UTC).date().isoformat()),
+        ).fetchall()
+        return [CollectionSpan(r[0], r[1], r[2] or "", r[3] or "") for r in rows]
 
     def document_ids(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT id FROM documents ORDER BY id")]
