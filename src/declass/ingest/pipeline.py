@@ -21,6 +21,7 @@ from declass.ingest.reading import Event, read_in_process, read_in_workers
 from declass.ingest.registry import Registry
 from declass.ingest.walk import Refused, Skip, Task, Walk
 from declass.model import Collection, Record, Rejection
+from declass.persons.identity import link_persons
 from declass.store.base import Store, WriteOutcome
 
 # Records a transaction: one each would make a large corpus slow to store (PostgreSQL
@@ -135,6 +136,9 @@ def ingest(
     for event in events:
         writer.take(event)
     writer.flush()
+    # Persons are linked across volumes and the people authority whatever came first;
+    # a run that changed no person writes nothing here.
+    link_persons(store)
     progress.done_bytes = progress.total_bytes
     writer.notify()
     store.finish_run(run_id, progress.added, progress.updated, progress.unchanged)

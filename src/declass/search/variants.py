@@ -28,6 +28,7 @@ from declass.search.analysis import fold_word
 _MAX_FORMS = 64
 _HYPHENS = re.compile(r"[-‐‑‒–—]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_SCHEME_MARKS = re.compile(r"[·`ʹʺ]")
 _LATIN_WORD = re.compile(r"^[A-Za-z'’ʼ`\-‐‑]+$")
 
 # Chinese Postal Map Romanization (1906): place names as Western atlases, treaties and
@@ -249,6 +250,55 @@ def chinese_forms(name: str) -> set[str]:
             for combo in itertools.islice(itertools.product(*per_word), _MAX_FORMS):
                 out.add(" ".join(_title(w) for w in combo))
     return out
+
+
+@lru_cache(maxsize=16384)
+def is_chinese_name(name: str) -> bool:
+    """Whether every word of `name` reads as Chinese syllables, in pinyin or in
+    Wade–Giles ("Mao Tse-tung", "Zhou Enlai"; not "Nikita Khrushchev"): such a name
+    is written surname first and is transliterated by the Chinese systems only."""
+    words = [w for w in name.replace(",", " ").split() if w]
+    if len(words) < 2 or not all(_LATIN_WORD.match(w) for w in words):
+        return False
+    to_wg, to_py = _syllable_tables()
+    return any(
+        all(all(_segmentations(fold_word(c), table) for c in _HYPHENS.split(w) if c) for w in words)
+        for table in (to_wg, to_py)
+    )
+
+
+@lru_cache(maxsize=16384)
+def surname_first(name: str) -> bool:
+    """Whether `name` is a Chinese name written surname first: all of it in Chinese
+    syllables, or a Chinese surname before a hyphenated given name in an older
+    romanisation ("Chiang Kai-shek", "Sun Yat-sen")."""
+    if is_chinese_name(name):
+        return True
+    words = [w for w in name.split() if w]
+    if len(words) != 2 or "," in name or not _HYPHENS.search(words[1]):
+        return False
+    parts = [p for p in _HYPHENS.split(words[1]) if p]
+    to_wg, to_py = _syllable_tables()
+    first = fold_word(words[0])
+    return (
+        (first in to_wg or first in to_py) and len(parts) == 2 and all(len(p) <= 5 for p in parts)
+    )
+
+
+def pinyin_syllables(name: str) -> list[tuple[str, ...]]:
+    """The pinyin syllables a Chinese name can be read as, whichever system it is in:
+    "Mao Tse-tung" → [("mao", "ze", "dong")]."""
+    if not is_chinese_name(name):
+        return []
+    to_wg = _syllable_tables()[0]  # keyed by pinyin syllables
+    found: dict[tuple[str, ...], None] = {}
+    for form in [name, *chinese_forms(name)]:
+        words = [fold_word(c) for w in form.split() for c in _HYPHENS.split(w) if c]
+        readings = [_segmentations(w, to_wg) for w in words]
+        if all(readings):
+            for choice in itertools.islice(itertools.product(*readings), 8):
+                found.setdefault(tuple(s for seg in choice for s in seg), None)
+    return list(found)
 
 
 @lru_cache(maxsize=1)
@@ -491,6 +541,13 @@ def name_forms(name: str) -> frozenset[str]:
 
     Pure and costly (every romanisation scheme, read both ways): kept per name, as a
     reading room meets the same names again and again."""
-    forms = chinese_forms(name) | russian_forms(name) | palladius_forms(name)
+    if is_chinese_name(name) or (_CYRILLIC.search(name) and palladius_forms(name)):
+        # A Chinese name has no Russian spelling but its Palladius one.
+        forms = chinese_forms(name) | palladius_forms(name)
+    else:
+        forms = chinese_forms(name) | russian_forms(name) | palladius_forms(name)
     original = fold_word(name)
-    return frozenset(f for f in forms if fold_word(f) != original)
+    # Some schemes mark letters with "·" or "`" (Kissing·er): not spellings anyone prints.
+    return frozenset(
+        f for f in forms if fold_word(f) != original and not _SCHEME_MARKS.search(f)
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -207,6 +207,47 @@ class PassageVector:
     vector: bytes
 
 
+# -- persons across sources (declass.persons) -----------------------------------------
+# Which person each person authority record is (a volume's persons-list entry, a
+# provisional record, the people authority's own), and the spellings recorded for it:
+# derived from the authorities, kept beside them, rewritten only where they change.
+
+
+@dataclass(frozen=True)
+class PersonLink:
+    """The person an authority record stands for, and the evidence for saying so."""
+
+    authority_id: str
+    person_id: str  # the canonical record: the people authority's id where it has one
+    evidence: str  # "self", "frus-person" (the authority lists the entry), "name-match"
+    detail: str = ""  # what the evidence rests on, in words
+    content_hash: str = ""  # the authority's content when it was linked
+
+
+@dataclass(frozen=True)
+class PersonSpelling:
+    """One recorded spelling of a person's name, and where it was recorded."""
+
+    authority_id: str
+    name: str  # in natural order: "Nikita S. Khrushchev", "Mao Tse-tung"
+    key: str  # declass.names.PersonName.key: folded, hyphen-blind
+    surname: str  # the surname's key
+    source: str = ""  # the volume or page that records it
+    person_id: str = ""  # filled in when read back
+
+
+@dataclass(frozen=True)
+class PersonDocument:
+    """A current document naming one of a person's authority records."""
+
+    doc_id: str
+    title: str
+    sort_date: str
+    series: str
+    role: str
+    authority_id: str
+
+
 @dataclass(frozen=True)
 class CollectionSpan:
     """How many documents a collection holds and the days their dates span."""
@@ -270,6 +311,11 @@ class Store(ABC):
 
     @abstractmethod
     def versions(self, doc_id: str) -> list[Version]: ...
+
+    @abstractmethod
+    def document_texts(self, doc_ids: Sequence[str]) -> dict[str, list[str]]:
+        """The plain text of each text of the current documents `doc_ids`, in order
+        (what a snippet reads, without decoding whole records); unknown ids are absent."""
 
     # -- moving a whole archive between backends (declass.store.transfer) ---------
     @abstractmethod
@@ -361,3 +407,48 @@ class Store(ABC):
     @abstractmethod
     def embedded_documents(self, model: str) -> dict[str, str]:
         """Document id → content hash of the body its vectors under `model` came from."""
+
+    # -- persons across sources ----------------------------------------------------
+    @abstractmethod
+    def authority_hashes(self, kind: AuthorityKind) -> dict[str, str]:
+        """Authority id → content hash, for every authority of `kind`."""
+
+    @abstractmethod
+    def identifier_values(self, scheme: str) -> list[tuple[str, str]]:
+        """(authority id, value) of every identifier in `scheme` ("frus-person")."""
+
+    @abstractmethod
+    def person_links(self, authority_ids: Sequence[str] | None = None) -> dict[str, PersonLink]:
+        """The stored links of these authorities (of all, when None), by authority id."""
+
+    @abstractmethod
+    def person_members(self, person_ids: Sequence[str]) -> list[PersonLink]:
+        """Every link to one of `person_ids`, ordered by person and authority id."""
+
+    @abstractmethod
+    def update_person_links(
+        self,
+        links: Sequence[PersonLink],
+        spellings: Mapping[str, Sequence[PersonSpelling]],
+        removed: Sequence[str] = (),
+    ) -> None:
+        """In one transaction: store `links` (replacing those of the same authorities),
+        replace the spellings of each authority in `spellings`, and forget the links
+        and spellings of `removed` authorities."""
+
+    @abstractmethod
+    def person_spellings(
+        self,
+        keys: Sequence[str] = (),
+        surnames: Sequence[str] = (),
+        person_ids: Sequence[str] = (),
+    ) -> list[PersonSpelling]:
+        """Spellings whose key is in `keys`, or surname in `surnames`, or person in
+        `person_ids`, with their person; only spellings of linked authorities."""
+
+    @abstractmethod
+    def person_documents(
+        self, authority_ids: Sequence[str], limit: int | None = None
+    ) -> list[PersonDocument]:
+        """Current documents with a participant from `authority_ids`, in date order
+        (one row a document and authority, its first role)."""

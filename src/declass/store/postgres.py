@@ -16,7 +16,7 @@ import json
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence, Set
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
@@ -45,6 +45,9 @@ from declass.store.base import (
     FacetCount,
     IngestRun,
     PassageVector,
+    PersonDocument,
+    PersonLink,
+    PersonSpelling,
     SearchPage,
     SearchRequest,
     Store,
@@ -222,6 +225,29 @@ MIGRATIONS: list[tuple[int, str]] = [
             PRIMARY KEY (doc_id, target)
         );
         CREATE INDEX document_references_target ON document_references(target);
+        """,
+    ),
+    (
+        6,
+        """
+        CREATE TABLE person_links (
+            authority_id text COLLATE "C" PRIMARY KEY,
+            person_id text COLLATE "C" NOT NULL,
+            evidence text NOT NULL,
+            detail text NOT NULL DEFAULT '',
+            content_hash text NOT NULL DEFAULT ''
+        );
+        CREATE INDEX person_links_person ON person_links(person_id);
+        CREATE TABLE person_spellings (
+            authority_id text COLLATE "C" NOT NULL,
+            name text NOT NULL,
+            key text COLLATE "C" NOT NULL,
+            surname text COLLATE "C" NOT NULL,
+            source text NOT NULL DEFAULT ''
+        );
+        CREATE INDEX person_spellings_key ON person_spellings(key);
+        CREATE INDEX person_spellings_surname ON person_spellings(surname);
+        CREATE INDEX person_spellings_authority ON person_spellings(authority_id);
         """,
     ),
 ]
@@ -761,6 +787,18 @@ class PostgresStore(Store):
             raise NotFound(f"no document {doc_id!r}{suffix}")
         return cast(Document, codec.decode("document", row[0]))
 
+    def document_texts(self, doc_ids: Sequence[str]) -> dict[str, list[str]]:
+        texts: dict[str, list[str]] = {}
+        with self._read() as cur:
+            cur.execute(
+                "SELECT doc_id, plain FROM document_texts WHERE doc_id = ANY(%s::text[])"
+                " ORDER BY doc_id, position",
+                ([clean(d) for d in dict.fromkeys(doc_ids)],),
+            )
+            for doc_id, plain in cur.fetchall():
+                texts.setdefault(doc_id, []).append(plain)
+        return texts
+
     def versions(self, doc_id: str) -> list[Version]:
         with self._read() as cur:
             cur.execute(
@@ -1048,6 +1086,126 @@ class PostgresStore(Store):
                 (model,),
             )
             return {str(r[0]): str(r[1]) for r in cur.fetchall()}
+
+    # -- persons across sources --------------------------------------------------
+    def authority_hashes(self, kind: AuthorityKind) -> dict[str, str]:
+        with self._read() as cur:
+            cur.execute("SELECT id, content_hash FROM authorities WHERE kind=%s", (kind.value,))
+            return {str(r[0]): str(r[1]) for r in cur.fetchall()}
+
+    def identifier_values(self, scheme: str) -> list[tuple[str, str]]:
+        with self._read() as cur:
+            cur.execute(
+                "SELECT authority_id, value FROM authority_identifiers WHERE scheme=%s"
+                " ORDER BY authority_id, value",
+                (clean(scheme),),
+            )
+            return [(str(r[0]), str(r[1])) for r in cur.fetchall()]
+
+    def person_links(self, authority_ids: Sequence[str] | None = None) -> dict[str, PersonLink]:
+        sql = "SELECT authority_id, person_id, evidence, detail, content_hash FROM person_links"
+        with self._read() as cur:
+            if authority_ids is None:
+                cur.execute(sql)
+            else:
+                cur.execute(
+                    sql + " WHERE authority_id = ANY(%s::text[])",
+                    ([clean(a) for a in authority_ids],),
+                )
+            return {str(r[0]): PersonLink(*r) for r in cur.fetchall()}
+
+    def person_members(self, person_ids: Sequence[str]) -> list[PersonLink]:
+        with self._read() as cur:
+            cur.execute(
+                "SELECT authority_id, person_id, evidence, detail, content_hash FROM person_links"
+                " WHERE person_id = ANY(%s::text[]) ORDER BY person_id, authority_id",
+                ([clean(p) for p in person_ids],),
+            )
+            return [PersonLink(*r) for r in cur.fetchall()]
+
+    def update_person_links(
+        self,
+        links: Sequence[PersonLink],
+        spellings: Mapping[str, Sequence[PersonSpelling]],
+        removed: Sequence[str] = (),
+    ) -> None:
+        def work(cur: psycopg.Cursor[Any]) -> None:
+            cur.executemany(
+                "INSERT INTO person_links VALUES (%s,%s,%s,%s,%s) ON CONFLICT (authority_id)"
+                " DO UPDATE SET person_id=excluded.person_id, evidence=excluded.evidence,"
+                " detail=excluded.detail, content_hash=excluded.content_hash",
+                [
+                    (
+                        clean(k.authority_id),
+                        clean(k.person_id),
+                        clean(k.evidence),
+                        clean(k.detail),
+                        k.content_hash,
+                    )
+                    for k in links
+                ],
+            )
+            gone = [clean(a) for a in [*spellings, *removed]]
+            cur.execute(
+                "DELETE FROM person_spellings WHERE authority_id = ANY(%s::text[])", (gone,)
+            )
+            cur.execute(
+                "DELETE FROM person_links WHERE authority_id = ANY(%s::text[])",
+                ([clean(a) for a in removed],),
+            )
+            rows = [
+                tuple(clean(v) for v in (a, s.name, s.key, s.surname, s.source))
+                for a, found in spellings.items()
+                for s in found
+            ]
+            if rows:
+                with cur.copy(
+                    "COPY person_spellings (authority_id, name, key, surname, source) FROM STDIN"
+                ) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+
+        self._retrying(work)
+
+    def person_spellings(
+        self,
+        keys: Sequence[str] = (),
+        surnames: Sequence[str] = (),
+        person_ids: Sequence[str] = (),
+    ) -> list[PersonSpelling]:
+        found: dict[PersonSpelling, None] = {}
+        with self._read() as cur:
+            for column, values in (
+                ("s.key", keys),
+                ("s.surname", surnames),
+                ("l.person_id", person_ids),
+            ):
+                if not values:
+                    continue
+                cur.execute(
+                    "SELECT s.authority_id, s.name, s.key, s.surname, s.source, l.person_id"
+                    " FROM person_spellings s JOIN person_links l"
+                    f" ON l.authority_id = s.authority_id WHERE {column} = ANY(%s::text[])",
+                    (sorted({clean(v) for v in values}),),
+                )
+                found.update(dict.fromkeys(PersonSpelling(*r) for r in cur.fetchall()))
+        return sorted(found, key=lambda s: (s.person_id, s.authority_id, s.name, s.source))
+
+    def person_documents(
+        self, authority_ids: Sequence[str], limit: int | None = None
+    ) -> list[PersonDocument]:
+        with self._read() as cur:
+            cur.execute(
+                "SELECT DISTINCT ON (d.id, p.authority_id) d.id, d.title, d.sort_date, d.series,"
+                " p.role, p.authority_id, d.sequence FROM document_participants p"
+                " JOIN documents d ON d.id = p.doc_id WHERE p.authority_id = ANY(%s::text[])"
+                " ORDER BY d.id, p.authority_id, p.position",
+                (sorted({clean(a) for a in authority_ids}),),
+            )
+            rows = cur.fetchall()
+        ordered = sorted(rows, key=lambda r: (r[2], r[3], r[6] or 0, r[0], r[5]))
+        found = [PersonDocument(*r[:6]) for r in ordered]
+        return found[:limit] if limit is not None else found
 
 
 _DOCUMENT_COLUMNS = (

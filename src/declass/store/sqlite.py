@@ -11,7 +11,7 @@ import json
 import sqlite3
 import zlib
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,6 +35,9 @@ from declass.store.base import (
     CollectionSpan,
     IngestRun,
     PassageVector,
+    PersonDocument,
+    PersonLink,
+    PersonSpelling,
     SearchPage,
     SearchRequest,
     Store,
@@ -208,6 +211,29 @@ MIGRATIONS: list[tuple[int, str]] = [
             PRIMARY KEY (doc_id, target)
         );
         CREATE INDEX document_references_target ON document_references(target);
+        """,
+    ),
+    (
+        6,
+        """
+        CREATE TABLE person_links (
+            authority_id TEXT PRIMARY KEY,
+            person_id TEXT NOT NULL,
+            evidence TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT '',
+            content_hash TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX person_links_person ON person_links(person_id);
+        CREATE TABLE person_spellings (
+            authority_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            key TEXT NOT NULL,
+            surname TEXT NOT NULL,
+            source TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX person_spellings_key ON person_spellings(key);
+        CREATE INDEX person_spellings_surname ON person_spellings(surname);
+        CREATE INDEX person_spellings_authority ON person_spellings(authority_id);
         """,
     ),
 ]
@@ -609,6 +635,22 @@ class SQLiteStore(Store):
             raise NotFound(f"no document {doc_id!r}{suffix}")
         return _unpack(row[0])
 
+    def document_texts(self, doc_ids: Sequence[str]) -> dict[str, list[str]]:
+        texts: dict[str, list[str]] = {}
+        ids = list(dict.fromkeys(doc_ids))
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            cursor = self.db.cursor()
+            cursor.row_factory = None
+            rows = cursor.execute(
+                "SELECT doc_id, plain FROM document_texts"
+                f" WHERE doc_id IN ({','.join('?' * len(chunk))}) ORDER BY doc_id, position",
+                chunk,
+            )
+            for doc_id, plain in rows:
+                texts.setdefault(doc_id, []).append(plain)
+        return texts
+
     def versions(self, doc_id: str) -> list[Version]:
         rows = self.db.execute(
             "SELECT version, content_hash, run_id, created_at, source FROM document_versions"
@@ -823,6 +865,115 @@ class SQLiteStore(Store):
         )
         return {r[0]: r[1] for r in rows}
 
+    # -- persons across sources --------------------------------------------------
+    def authority_hashes(self, kind: AuthorityKind) -> dict[str, str]:
+        rows = self.db.execute(
+            "SELECT id, content_hash FROM authorities WHERE kind=?", (kind.value,)
+        )
+        return {r[0]: r[1] for r in rows}
+
+    def identifier_values(self, scheme: str) -> list[tuple[str, str]]:
+        rows = self.db.execute(
+            "SELECT authority_id, value FROM authority_identifiers WHERE scheme=?"
+            " ORDER BY authority_id, value",
+            (scheme,),
+        )
+        return [(r[0], r[1]) for r in rows]
+
+    def person_links(self, authority_ids: Sequence[str] | None = None) -> dict[str, PersonLink]:
+        sql = "SELECT authority_id, person_id, evidence, detail, content_hash FROM person_links"
+        if authority_ids is None:
+            rows = self.db.execute(sql).fetchall()
+        else:
+            rows = []
+            for chunk in _chunks(list(authority_ids)):
+                marks = ",".join("?" * len(chunk))
+                rows += self.db.execute(sql + f" WHERE authority_id IN ({marks})", chunk).fetchall()
+        return {r[0]: PersonLink(*r) for r in rows}
+
+    def person_members(self, person_ids: Sequence[str]) -> list[PersonLink]:
+        rows = []
+        for chunk in _chunks(list(person_ids)):
+            marks = ",".join("?" * len(chunk))
+            rows += self.db.execute(
+                "SELECT authority_id, person_id, evidence, detail, content_hash FROM person_links"
+                f" WHERE person_id IN ({marks})",
+                chunk,
+            ).fetchall()
+        return sorted((PersonLink(*r) for r in rows), key=lambda k: (k.person_id, k.authority_id))
+
+    def update_person_links(
+        self,
+        links: Sequence[PersonLink],
+        spellings: Mapping[str, Sequence[PersonSpelling]],
+        removed: Sequence[str] = (),
+    ) -> None:
+        with self._tx():
+            self.db.executemany(
+                "INSERT INTO person_links VALUES (?,?,?,?,?) ON CONFLICT(authority_id) DO UPDATE"
+                " SET person_id=excluded.person_id, evidence=excluded.evidence,"
+                " detail=excluded.detail, content_hash=excluded.content_hash",
+                [
+                    (k.authority_id, k.person_id, k.evidence, k.detail, k.content_hash)
+                    for k in links
+                ],
+            )
+            gone = [(a,) for a in [*spellings, *removed]]
+            self.db.executemany("DELETE FROM person_spellings WHERE authority_id=?", gone)
+            self.db.executemany(
+                "DELETE FROM person_links WHERE authority_id=?", [(a,) for a in removed]
+            )
+            self.db.executemany(
+                "INSERT INTO person_spellings VALUES (?,?,?,?,?)",
+                [
+                    (a, s.name, s.key, s.surname, s.source)
+                    for a, found in spellings.items()
+                    for s in found
+                ],
+            )
+
+    def person_spellings(
+        self,
+        keys: Sequence[str] = (),
+        surnames: Sequence[str] = (),
+        person_ids: Sequence[str] = (),
+    ) -> list[PersonSpelling]:
+        rows: list[Any] = []
+        for column, values in (
+            ("s.key", keys),
+            ("s.surname", surnames),
+            ("l.person_id", person_ids),
+        ):
+            for chunk in _chunks(sorted(set(values))):
+                marks = ",".join("?" * len(chunk))
+                rows += self.db.execute(
+                    "SELECT s.authority_id, s.name, s.key, s.surname, s.source, l.person_id"
+                    " FROM person_spellings s JOIN person_links l"
+                    f" ON l.authority_id = s.authority_id WHERE {column} IN ({marks})",
+                    chunk,
+                ).fetchall()
+        found = dict.fromkeys(PersonSpelling(*r) for r in rows)
+        return sorted(found, key=lambda s: (s.person_id, s.authority_id, s.name, s.source))
+
+    def person_documents(
+        self, authority_ids: Sequence[str], limit: int | None = None
+    ) -> list[PersonDocument]:
+        rows: list[Any] = []
+        for chunk in _chunks(sorted(set(authority_ids))):
+            marks = ",".join("?" * len(chunk))
+            rows += self.db.execute(
+                "SELECT d.id, d.title, d.sort_date, d.series, p.role, p.authority_id,"
+                " d.sequence FROM document_participants p JOIN documents d ON d.id = p.doc_id"
+                f" WHERE p.authority_id IN ({marks}) ORDER BY p.doc_id, p.position",
+                chunk,
+            ).fetchall()
+        first: dict[tuple[str, str], Any] = {}
+        for r in rows:
+            first.setdefault((r[0], r[5]), r)
+        ordered = sorted(first.values(), key=lambda r: (r[2], r[3], r[6] or 0, r[0], r[5]))
+        found = [PersonDocument(*r[:6]) for r in ordered]
+        return found[:limit] if limit is not None else found
+
     def integrity_check(self) -> str:
         return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])
 
@@ -838,3 +989,9 @@ class _Transaction:
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         self.db.execute("COMMIT" if exc_type is None else "ROLLBACK")
+
+
+def _chunks(values: list[str], size: int = 500) -> Iterator[list[str]]:
+    """`values` in slices small enough for one statement's parameters."""
+    for at in range(0, len(values), size):
+        yield values[at : at + size]
