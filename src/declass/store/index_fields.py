@@ -26,6 +26,32 @@ _HONORIFIC = re.compile(
 )
 
 
+# A participant no authority resolves whose name is a body or a post: FRUS heads name
+# senders and addressees so ("Department of State", "Embassy in Poland", "Secretary of
+# State"). Such a name is not a person, and neither is a bare surname.
+_BODY = re.compile(
+    r"\b(?:department|embassy|legation|consulate|mission|delegation|office|ministry|bureau|"
+    r"agency|council|committee|commission|government|secretariat|staff|chiefs|headquarters|"
+    r"command|station|section|division|board|administration|service|corps|group|conference|"
+    r"house|post|posts|missions|embassies|consulates|diplomatic|general|secretary|minister|"
+    r"ambassador|president|chairman|director|representative|consul|attach[eé]|chargé|"
+    r"charge|officer|all|certain|various|et al)\b",
+    re.IGNORECASE,
+)
+_ABBREVIATION = re.compile(r"^[A-Z.&/ -]{2,}$")
+
+
+def is_person_name(name: str, authority_id: str | None) -> bool:
+    """Whether a participant names a person: any that an authority resolves; otherwise a
+    name of two words or more that is not a body, a post or an abbreviation ("CIA")."""
+    if authority_id:
+        return True
+    bare = _HONORIFIC.sub("", name.strip())
+    if len(bare.split()) < 2 or _ABBREVIATION.match(bare):
+        return False
+    return not _BODY.search(bare)
+
+
 def person_key(name: str) -> str:
     """A participant's name as facets group it: case, accents and "Mr." set aside."""
     return fold(_HONORIFIC.sub("", name.strip())) or fold(name)
@@ -53,7 +79,12 @@ def index_columns_and_surface(doc: Document) -> tuple[tuple[str, str, str, str, 
     notes = [n.text for n in doc.notes]
     if doc.source_note:
         notes.append(doc.source_note)
-    people = [p.name for p in doc.participants if p.role.value in NAMED_ROLES]
+    # The text field keeps a bare surname (a speaker found by it); not a body or post.
+    people = [
+        p.name
+        for p in doc.participants
+        if p.role.value in NAMED_ROLES and (p.authority_id or not _BODY.search(p.name))
+    ]
     columns = (
         " ".join(title_terms),
         index_text("\n".join(headings)),
@@ -97,7 +128,11 @@ def index_facts(doc: Document) -> IndexFacts:
     start = d.earliest.isoformat() if d and d.earliest else ""
     end = d.latest.isoformat() if d and d.latest else ""
     year = (start or end)[:4]
-    named = [p.name for p in doc.participants if p.role.value in NAMED_ROLES]
+    named = [
+        p.name
+        for p in doc.participants
+        if p.role.value in NAMED_ROLES and is_person_name(p.name, p.authority_id)
+    ]
     keys = {c.code.casefold() for c in doc.countries} | {fold(c.name) for c in doc.countries}
     return IndexFacts(
         title=doc.title,
