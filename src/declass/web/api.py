@@ -46,13 +46,28 @@ async def citation(request: Request) -> Response:
     doc = _room(request).document(request.path_params["doc_id"], str(request.base_url))
     fmt = request.query_params.get("format", "csl-json")
     cite = doc["citation"]
+    styles = {s["id"]: s for s in cite["styles"]}
     if fmt == "bibtex":
         return Response(cite["bibtex"], media_type="application/x-bibtex; charset=utf-8")
-    if fmt == "chicago":
-        return Response(cite["chicago_bibliography"], media_type="text/plain; charset=utf-8")
+    if fmt == "ris":
+        return Response(cite["ris"], media_type="application/x-research-info-systems")
+    if fmt in styles:
+        style = styles[fmt]
+        return Response(
+            f"{style['note']}\n\n{style['bibliography']}\n", media_type="text/plain; charset=utf-8"
+        )
     if fmt == "csl-json":
         return json_response(request, [cite["csl_json"]])
-    raise QueryError(0, f"format must be bibtex, csl-json or chicago, not {fmt!r}")
+    raise QueryError(0, f"format must be bibtex, ris, csl-json, {', '.join(styles)}, not {fmt!r}")
+
+
+async def front_matter(request: Request) -> Response:
+    return json_response(
+        request,
+        _room(request).front_matter(
+            request.path_params["collection_id"], request.path_params["section_id"]
+        ),
+    )
 
 
 async def people(request: Request) -> Response:
@@ -239,7 +254,10 @@ OPENAPI: dict[str, Any] = {
                     _path("doc_id", "Document id"),
                     _query(
                         "format",
-                        {"type": "string", "enum": ["csl-json", "bibtex", "chicago"]},
+                        {
+                            "type": "string",
+                            "enum": ["csl-json", "bibtex", "ris", "chicago", "mla", "apa"],
+                        },
                         "Citation format",
                     ),
                 ],
@@ -249,6 +267,7 @@ OPENAPI: dict[str, Any] = {
                         "content": {
                             "application/json": {"schema": {"type": "array"}},
                             "application/x-bibtex": {"schema": {"type": "string"}},
+                            "application/x-research-info-systems": {"schema": {"type": "string"}},
                             "text/plain": {"schema": {"type": "string"}},
                         },
                     },
@@ -307,7 +326,8 @@ OPENAPI: dict[str, Any] = {
         },
         "/api/collections/{collection_id}": {
             "get": {
-                "summary": "A collection and a page of its contents in date order",
+                "summary": "A collection and a page of its contents in date order; a printed"
+                " volume with its particulars, front matter and contents in volume order",
                 "parameters": [
                     _path("collection_id", "Collection id, e.g. ungdc"),
                     _PAGE,
@@ -325,6 +345,20 @@ OPENAPI: dict[str, Any] = {
                             "properties": {**_PAGED, "results": {"type": "array", "items": _HIT}},
                         }
                     ),
+                    "304": {"description": "Not modified"},
+                    **_ERRORS,
+                },
+            }
+        },
+        "/api/collections/{collection_id}/front/{section_id}": {
+            "get": {
+                "summary": "A volume's front matter: preface, sources, abbreviations, persons",
+                "parameters": [
+                    _path("collection_id", "Collection id, e.g. frus:frus1964-68v30"),
+                    _path("section_id", "Section id, e.g. persons"),
+                ],
+                "responses": {
+                    "200": _ok({"type": "object", "required": ["id", "title", "blocks"]}),
                     "304": {"description": "Not modified"},
                     **_ERRORS,
                 },
@@ -366,6 +400,7 @@ routes = [
     Route("/api/people/{person_id:path}", person),
     Route("/api/countries/{code}", country),
     Route("/api/collections", collections),
+    Route("/api/collections/{collection_id:path}/front/{section_id}", front_matter),
     Route("/api/collections/{collection_id:path}", collection),
     Route("/api/timeline", timeline),
     Route("/api/{rest:path}", not_found),

@@ -74,6 +74,13 @@ async def collection_page(request: Request) -> Response:
     return _render(request, "collection.html", collection=collection)
 
 
+async def front_matter_page(request: Request) -> Response:
+    part = _room(request).front_matter(
+        request.path_params["collection_id"], request.path_params["section_id"]
+    )
+    return _render(request, "front_matter.html", part=part)
+
+
 async def timeline_page(request: Request) -> Response:
     return _render(request, "timeline.html", timeline=_room(request).timeline())
 
@@ -86,6 +93,11 @@ routes = [
     Route("/people/{person_id:path}", person_page, name="person"),
     Route("/countries/{code}", country_page, name="country"),
     Route("/collections", collections_page, name="collections"),
+    Route(
+        "/collections/{collection_id:path}/front/{section_id}",
+        front_matter_page,
+        name="front_matter",
+    ),
     Route("/collections/{collection_id:path}", collection_page, name="collection"),
     Route("/timeline", timeline_page, name="timeline"),
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -25,19 +26,25 @@ from declass.model import (
     Authority,
     AuthorityKind,
     Block,
+    BlockKind,
+    Collection,
     Document,
     Event,
     EventKind,
     Note,
     NoteKind,
     Participant,
+    ParticipantRole,
     Text,
     TextRole,
 )
 from declass.names import fold
 from declass.search.engine import SearchResults, search
+from declass.store.base import CollectionSpan, FieldFilter, IndexHit, SearchRequest
 from declass.terminal import format_date
+from declass.web import overview, volumes
 from declass.web.access import require_readable
+from declass.web.labels import FACET_NAMES, ROLES, FacetLabels
 
 PAGE_SIZE = 10
 MAX_PAGE_SIZE = 100
@@ -68,6 +75,10 @@ def collection_path(collection_id: str) -> str:
     return "/collections/" + quote(collection_id, safe=":/")
 
 
+def front_matter_path(collection_id: str, section_id: str) -> str:
+    return collection_path(collection_id) + "/front/" + quote(section_id, safe="")
+
+
 def search_path(q: str = "", facets: Sequence[str] = (), **extra: Any) -> str:
     params: list[tuple[str, Any]] = [("q", q)] + [("facet", f) for f in facets]
     params += [(k, v) for k, v in extra.items() if v not in (None, "", False)]
@@ -80,17 +91,22 @@ class _Cached:
 
     def __init__(self, size: int = 512) -> None:
         self._values: OrderedDict[str, tuple[float, Any]] = OrderedDict()
-        self.size = size
+        self.size = size  # 0: nothing kept (a server started with its caches off)
+        self._lock = threading.Lock()  # requests are served on several threads
 
     def get(self, key: str, build: Callable[[], T]) -> T:
+        if self.size <= 0:
+            return build()
         now = time.monotonic()
-        hit = self._values.get(key)
+        with self._lock:
+            hit = self._values.get(key)
         if hit is None or now - hit[0] > CACHE_SECONDS:
             hit = (now, build())
+        with self._lock:
             self._values[key] = hit
-            if len(self._values) > self.size:
+            self._values.move_to_end(key)
+            while len(self._values) > self.size:
                 self._values.popitem(last=False)
-        self._values.move_to_end(key)
         return hit[1]  # type: ignore[no-any-return,unused-ignore]
 
 
@@ -116,44 +132,90 @@ class Paging:
 class ReadingRoom:
     """The reading room's view of one Archive, with the few caches it keeps."""
 
-    def __init__(self, archive: Archive) -> None:
+    def __init__(self, archive: Archive, cache: bool = True) -> None:
         self.archive = archive
         self.store = archive.store
-        self._cache = _Cached()
-        self._results = _Cached(size=256)  # search results: repeated queries and facet clicks
+        # `cache` False: every request computed anew (benchmarks of the engine itself).
+        self._cache = _Cached(size=512 if cache else 0)
+        # search results: repeated queries and facet clicks
+        self._results = _Cached(size=256 if cache else 0)
 
     # -- home, timeline -------------------------------------------------------------
     def home(self) -> dict[str, Any]:
         everything = self._search("", facet_size=500)
-        by_collection = {f.value: f.count for f in everything.facets.get("collection", ())}
+        spans = self._spans()
+        records = list(self._collections().values())
+        labels = self._labels()
+        stats = self._cache.get("stats", self.store.stats)
         collections = [
             {
                 "id": c.id,
                 "title": c.title,
+                "short_title": labels.label("collection", c.id),
                 "description": c.description,
-                "documents": by_collection.get(c.id, 0),
+                "kind": c.kind,
+                "documents": spans[c.id].documents,
+                "span": overview.span_words(spans[c.id]),
                 "href": collection_path(c.id),
             }
-            for c in self.store.collections()
+            for c in records
+            if c.id in spans and spans[c.id].documents
         ]
         return {
             "documents": everything.total,
+            "corpora": overview.corpora(records, spans, collection_path),
+            "frus": overview.frus_volumes(records, spans, collection_path),
+            "authorities": stats.authorities,
+            "events": stats.events,
             "collections": collections,
             "decades": _sorted_counts(everything, "decade"),
-            "types": _sorted_counts(everything, "type", by_value=False),
-            "languages": _sorted_counts(everything, "language", by_value=False),
+            "types": [
+                {**t, "label": labels.label("type", t["value"])}
+                for t in _sorted_counts(everything, "type", by_value=False)
+            ],
+            "languages": [
+                {**t, "label": labels.label("language", t["value"])}
+                for t in _sorted_counts(everything, "language", by_value=False)
+            ],
         }
+
+    def _spans(self) -> dict[str, CollectionSpan]:
+        return self._cache.get(
+            "spans", lambda: {s.collection_id: s for s in self.store.collection_spans()}
+        )
 
     def timeline(self) -> dict[str, Any]:
         everything = self._search("", facet_size=1000)
         years = _sorted_counts(everything, "year")
         for y in years:
             y["href"] = search_path("", [f"year:{y['value']}"], sort="date")
+        counts = {int(y["value"]): y["count"] for y in years if str(y["value"]).isdigit()}
+        series = self._cache.get(
+            "timeline", lambda: overview.timeline_series(counts, self._essays())
+        )
         return {
             "documents": everything.total,
             "years": years,
             "decades": _sorted_counts(everything, "decade"),
+            "series": series,
         }
+
+    def _essays(self) -> list[IndexHit]:
+        """Every readable essay with the span of its subject, for the timeline."""
+        hits: list[IndexHit] = []
+        while True:
+            page = self.store.search(
+                SearchRequest(
+                    FieldFilter("type", ("essay",)),
+                    sort="date",
+                    offset=len(hits),
+                    limit=MAX_PAGE_SIZE,
+                    facets=(),
+                )
+            )
+            hits += page.hits
+            if not page.hits or len(hits) >= page.total or len(hits) >= 5000:
+                return hits
 
     # -- search ----------------------------------------------------------------------
     def search(
@@ -179,12 +241,21 @@ class ReadingRoom:
             kept = [f for f in selected if f != key] if chosen else [*selected, key]
             return search_path(q, kept, **extra), chosen
 
+        labels = self._labels()
         facets_out: dict[str, list[dict[str, Any]]] = {}
         for name, counts in found.facets.items():
             rows = []
             for c in counts:
                 href, chosen = facet_link(name, c.value)
-                rows.append({"value": c.value, "count": c.count, "href": href, "selected": chosen})
+                rows.append(
+                    {
+                        "value": c.value,
+                        "label": labels.label(name, c.value),
+                        "count": c.count,
+                        "href": href,
+                        "selected": chosen,
+                    }
+                )
             facets_out[name] = rows
 
         def page_link(n: int) -> str | None:
@@ -215,8 +286,13 @@ class ReadingRoom:
                 for r in found.results
             ],
             "facets": facets_out,
+            "facet_names": FACET_NAMES,
             "selected_facets": [
-                {"facet": f, "remove": search_path(q, [g for g in selected if g != f], **extra)}
+                {
+                    "facet": f,
+                    "label": labels.chip(f),
+                    "remove": search_path(q, [g for g in selected if g != f], **extra),
+                }
                 for f in selected
             ],
             "variants_searched": [
@@ -268,38 +344,65 @@ class ReadingRoom:
     def document(self, doc_id: str, base_url: str = "") -> dict[str, Any]:
         doc = require_readable(self.store.document(doc_id))
         url = base_url.rstrip("/") + document_path(doc.id)
-        archive_title = (
-            self._collection_titles().get(doc.collections[0], "") if doc.collections else ""
+        volume = self._volume_of(doc)
+        titles = self._collection_titles()
+        archive_title = titles.get(doc.collections[0], "") if doc.collections else ""
+        pages = volumes.printed_pages(doc)
+        item = citations.csl_item(
+            doc,
+            url,
+            archive=archive_title,
+            volume=volume,
+            pages=(pages[0], pages[-1]) if pages else None,
         )
-        item = citations.csl_item(doc, url, archive=archive_title)
-        chicago = self._cache.get(
-            "chicago:" + json.dumps(item, sort_keys=True), lambda: citations.chicago(item)
-        )
+        book = citations.volume_item(volume) if volume is not None else None
+        styles = {
+            name: self._cache.get(
+                f"cite:{name}:" + json.dumps([item, book], sort_keys=True),
+                lambda name=name: citations.render(item, name, book),  # type: ignore[misc]
+            )
+            for name in citations.STYLES
+        }
         numbered = _numbered_notes(doc)
         texts = [_text_json(i, t, numbered) for i, t in enumerate(doc.texts)]
+        heading = _title_block(doc, texts)
         parallel = _parallel(doc, numbered)
+        when = volumes.date_words(doc.date)
+        labels = self._labels()
         return {
             "id": doc.id,
             "title": doc.title,
+            "title_segments": heading,
             "type": doc.doc_type.value,
+            "type_label": labels.label("type", doc.doc_type.value),
+            "number": doc.number,
             "date": format_date(doc.date) if doc.date else "",
+            "date_label": when["text"],
+            "date_note": when["note"],
             "date_iso": doc.date.sort_key() if doc.date else "",
             "place": doc.place,
             "language": doc.language,
             "permalink": url,
-            "participants": [_participant_json(p) for p in doc.participants],
+            "hsg_url": volumes.hsg_url(doc.id) if doc.id.startswith("frus:") else None,
+            "pages": pages,
+            "participants": [
+                _participant_json(p)
+                for p in sorted(doc.participants, key=lambda p: p.role is ParticipantRole.MENTIONED)
+            ],
             "countries": [
-                {"code": c.code, "name": c.name, "href": country_path(c.code)}
+                {
+                    "code": c.code,
+                    "name": c.name,
+                    "href": country_path(c.code),
+                    "derived": c.derived,
+                }
                 for c in doc.countries
             ],
             "collections": [
-                {
-                    "id": c,
-                    "title": self._collection_titles().get(c, c),
-                    "href": collection_path(c),
-                }
+                {"id": c, "title": labels.label("collection", c), "href": collection_path(c)}
                 for c in doc.collections
             ],
+            "volume": self._volume_json(volume, doc) if volume is not None else None,
             "subjects": list(doc.subjects),
             "archival_reference": _reference_json(doc),
             "source_note": doc.source_note,
@@ -321,14 +424,28 @@ class ReadingRoom:
                 for n in doc.notes
                 if n.kind is not NoteKind.SOURCE and n.anchor is None
             ],
+            "links": self._links(doc),
+            "cited_by": self._cited_by(doc, pages),
             "series": self._neighbours(doc),
             "citation": {
                 "style": citations.CHICAGO_STYLE,
-                "chicago_note": chicago.note,
-                "chicago_bibliography": chicago.bibliography,
+                "chicago_note": styles["chicago"].note,
+                "chicago_bibliography": styles["chicago"].bibliography,
+                "styles": [
+                    {"id": name, "label": r.label, "note": r.note, "bibliography": r.bibliography}
+                    for name, r in styles.items()
+                ],
                 "bibtex": citations.bibtex(item),
+                "ris": citations.ris(item),
                 "csl_json": item,
-                "meta": [list(t) for t in citations.zotero_meta(item)],
+                "meta": [
+                    list(t)
+                    for t in citations.zotero_meta(
+                        item,
+                        volume.title if volume is not None else "",
+                        people=citations.authors(doc) if volume is not None else None,
+                    )
+                ],
             },
         }
 
@@ -337,15 +454,110 @@ class ReadingRoom:
             "collections", lambda: {c.id: c.title for c in self.store.collections()}
         )
 
+    def _collections(self) -> dict[str, Collection]:
+        return self._cache.get(
+            "collection-records", lambda: {c.id: c for c in self.store.collections()}
+        )
+
+    def _labels(self) -> FacetLabels:
+        return self._cache.get("labels", lambda: FacetLabels(self._collections().values()))
+
+    def _volume_of(self, doc: Document) -> Collection | None:
+        """The printed volume a document belongs to, when the archive holds it."""
+        found = self._collections()
+        for cid in doc.collections:
+            c = found.get(cid)
+            if c is not None and c.kind == "volume":
+                return c
+        return None
+
+    def _volume_json(self, volume: Collection, doc: Document) -> dict[str, Any]:
+        return {
+            "id": volume.id,
+            "title": volume.title,
+            "short_title": self._labels().label("collection", volume.id),
+            "href": collection_path(volume.id),
+            "contents_href": collection_path(volume.id) + f"#{_doc_anchor(doc.id)}",
+            "search_href": search_path("", [f"collection:{volume.id}"]),
+            "divisions": list(doc.divisions),
+        }
+
+    def _links(self, doc: Document) -> list[dict[str, Any]]:
+        """The records a document links to: here when the archive holds them, on
+        history.state.gov otherwise."""
+        out: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        collections = self._collections()
+        for ref in doc.references:
+            if ref.target in seen:
+                continue
+            seen.add(ref.target)
+            href = None
+            if ref.target in collections:
+                href = collection_path(ref.target)
+            elif "#" not in ref.target and self._holds(ref.target):
+                href = document_path(ref.target)
+            out.append(
+                {
+                    "target": ref.target,
+                    "label": ref.label or ref.target,
+                    "href": href,
+                    "external": volumes.hsg_url(ref.target),
+                    "in_note": ref.in_note,
+                }
+            )
+        return out
+
+    def _holds(self, doc_id: str) -> bool:
+        def build() -> bool:
+            try:
+                return _is_readable(self.store.document(doc_id))
+            except NotFound:
+                return False
+
+        return self._cache.get("holds:" + doc_id, build)
+
+    def _cited_by(self, doc: Document, pages: list[str]) -> list[dict[str, Any]]:
+        """Documents linking to this one, or to a printed page it spans."""
+        targets = [doc.id]
+        volume_id = volumes.volume_of(doc.id)
+        if volume_id is not None:
+            targets += [f"{volume_id}#pg_{p}" for p in pages]
+
+        def build() -> list[dict[str, Any]]:
+            found = []
+            for cid in self.store.cited_by(targets)[:MAX_PAGE_SIZE]:
+                if cid == doc.id:
+                    continue
+                try:
+                    other = self.store.document(cid)
+                except NotFound:
+                    continue
+                if _is_readable(other):
+                    found.append(
+                        {
+                            "id": other.id,
+                            "title": other.title,
+                            "href": document_path(other.id),
+                            "volume": self._labels().label("collection", other.collections[-1])
+                            if other.collections
+                            else "",
+                        }
+                    )
+            return found
+
+        return self._cache.get("cited-by:" + "|".join(targets), build)
+
     def _neighbours(self, doc: Document) -> dict[str, Any] | None:
-        """Previous and next readable documents of the document's series."""
+        """Previous and next readable documents of the document's series, in the
+        series' own order (a volume's: as printed), not by date."""
         if not doc.series:
             return None
 
-        def build() -> list[tuple[str, str]]:
-            return [
-                (d.id, d.title) for d in self.store.documents(series=doc.series) if _is_readable(d)
-            ]
+        def build() -> list[tuple[str, str, str]]:
+            members = [d for d in self.store.documents(series=doc.series) if _is_readable(d)]
+            members.sort(key=lambda d: (d.sequence if d.sequence is not None else 1 << 30, d.id))
+            return [(d.id, d.title, d.number) for d in members]
 
         members = self._cache.get(f"series:{doc.series}", build)
         ids = [m[0] for m in members]
@@ -358,6 +570,7 @@ class ReadingRoom:
                 return {
                     "id": members[j][0],
                     "title": members[j][1],
+                    "number": members[j][2],
                     "href": document_path(members[j][0]),
                 }
             return None
@@ -495,6 +708,8 @@ class ReadingRoom:
 
     def collection(self, collection_id: str, page: int = 1, page_size: int = 20) -> dict[str, Any]:
         c = self.store.collection(collection_id)
+        if c.kind == "volume":
+            return self._volume(c)
         page, page_size = _paging(page, page_size)
         found = self._search(
             "",
@@ -513,8 +728,10 @@ class ReadingRoom:
         return {
             "id": c.id,
             "title": c.title,
+            "kind": c.kind,
             "description": c.description,
             "parent": c.parent,
+            "search_href": search_path("", [f"collection:{c.id}"]),
             **paging.as_json(),
             "results": [
                 {
@@ -527,6 +744,67 @@ class ReadingRoom:
                 for r in found.results
             ],
             "links": {"next": link(page + 1), "prev": link(page - 1)},
+        }
+
+    def _volume(self, c: Collection) -> dict[str, Any]:
+        """A printed volume as a book: its particulars, front matter and contents in the
+        volume's own order, grouped by compilation and chapter."""
+
+        def build() -> list[dict[str, Any]]:
+            members = [d for d in self.store.documents(collection=c.id) if _is_readable(d)]
+            return volumes.contents(members, document_path)
+
+        groups = self._cache.get("contents:" + c.id, build)
+        ids = dict(c.identifiers)
+        span = self._spans().get(c.id)
+        return {
+            "id": c.id,
+            "title": c.title,
+            "short_title": self._labels().label("collection", c.id),
+            "kind": c.kind,
+            "description": c.description,
+            "parent": c.parent,
+            "editors": list(c.editors),
+            "coverage": c.coverage.label if c.coverage else "",
+            "summary": c.summary,
+            "published": c.published,
+            "identifiers": [{"scheme": k, "value": v} for k, v in c.identifiers],
+            "isbn": ids.get("isbn-13", ids.get("isbn-10", "")),
+            "hsg_url": volumes.hsg_url(c.id) if c.id.startswith("frus:") else None,
+            "search_href": search_path("", [f"collection:{c.id}"]),
+            "front_matter": [
+                {"id": s.id, "title": s.title, "href": front_matter_path(c.id, s.id)}
+                for s in c.sections
+            ],
+            "total": sum(len(g["documents"]) for g in groups),
+            "documents": span.documents if span else 0,
+            "outline": volumes.outline(groups),
+            "contents": groups,
+        }
+
+    def front_matter(self, collection_id: str, section_id: str) -> dict[str, Any]:
+        """One part of a volume's front matter: preface, sources, abbreviations, persons."""
+        c = self.store.collection(collection_id)
+        section = next((s for s in c.sections if s.id == section_id), None)
+        if section is None:
+            raise NotFound(f"no front matter {section_id!r} in {collection_id!r}")
+        return {
+            "volume": {
+                "id": c.id,
+                "title": c.title,
+                "short_title": self._labels().label("collection", c.id),
+                "href": collection_path(c.id),
+            },
+            "sections": [
+                {
+                    "id": s.id,
+                    "title": s.title,
+                    "href": front_matter_path(c.id, s.id),
+                    "current": s.id == section_id,
+                }
+                for s in c.sections
+            ],
+            **volumes.section_json(c, section),
         }
 
 
@@ -610,6 +888,7 @@ def _participant_json(p: Participant) -> dict[str, Any]:
     return {
         "name": p.name,
         "role": p.role.value,
+        "role_label": ROLES.get(p.role.value, p.role.value),
         "post": p.post,
         "authority_id": p.authority_id,
         "href": person_path(p.authority_id) if p.authority_id else person_lookup_path(p.name),
@@ -637,15 +916,40 @@ def _reference_json(doc: Document) -> dict[str, str] | None:
 
 
 def _numbered_notes(doc: Document) -> dict[int, tuple[Note, int]]:
-    """Notes anchored in the text, numbered in document order (key: index in doc.notes)."""
+    """Notes anchored in the text, keyed by their index in doc.notes, each with a running
+    number for its anchors; the reader sees the printed label ("1" for a FRUS source note,
+    "2", "3" for the footnotes after it), so markers and the list agree with the volume."""
     numbered: dict[int, tuple[Note, int]] = {}
     for i, note in enumerate(doc.notes):
-        if note.anchor is not None and note.kind is not NoteKind.SOURCE:
-            numbered[i] = (note, len(numbered) + 1)
+        if note.anchor is None:
+            continue
+        if note.kind is NoteKind.SOURCE and not note.label:
+            continue  # an unnumbered source note is shown as the source, not as a note
+        numbered[i] = (note, len(numbered) + 1)
     return numbered
 
 
-def _block_json(block: Block, markers: list[tuple[int, int, str, str]]) -> dict[str, Any]:
+def _doc_anchor(doc_id: str) -> str:
+    return "doc-" + doc_id.rsplit(":", 1)[-1]
+
+
+def _title_block(doc: Document, texts: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+    """The first heading of the text when it is the document's title (a FRUS head):
+    the page's title is drawn from it, with its note markers, and it is not repeated."""
+    if not doc.texts or not doc.texts[0].blocks or not texts:
+        return None
+    first = doc.texts[0].blocks[0]
+    if first.kind is not BlockKind.HEADING or " ".join(first.text.split()) != " ".join(
+        doc.title.split()
+    ):
+        return None
+    texts[0]["blocks"][0]["is_title"] = True
+    return texts[0]["blocks"][0]["segments"]  # type: ignore[no-any-return]
+
+
+def _block_json(
+    block: Block, markers: list[tuple[int, int, str, str]], page_break: str = ""
+) -> dict[str, Any]:
     """A block with its text cut into segments around the note markers it carries."""
     segments: list[dict[str, Any]] = []
     last = 0
@@ -661,6 +965,7 @@ def _block_json(block: Block, markers: list[tuple[int, int, str, str]]) -> dict[
         "kind": block.kind.value,
         "level": block.level,
         "page": block.page,
+        "page_break": page_break,  # set only where a printed page begins
         "segments": segments,
     }
 
@@ -685,7 +990,12 @@ def _text_json(index: int, text: Text, numbered: dict[int, tuple[Note, int]]) ->
         "role": text.role.value,
         "translator": text.translator,
         "source_edition": text.source_edition,
-        "blocks": [_block_json(b, markers.get(i, [])) for i, b in enumerate(text.blocks)],
+        "blocks": [
+            _block_json(b, markers.get(i, []), mark)
+            for i, (b, mark) in enumerate(
+                zip(text.blocks, volumes.page_breaks(text.blocks), strict=True)
+            )
+        ],
     }
 
 
