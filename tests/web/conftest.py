@@ -213,3 +213,88 @@ def live_server(web_archive: Archive) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+
+
+# -- a FRUS reading room: three real volumes and the people who appear in them -------
+
+FRUS_VOLUMES = ("frus1964-68v30", "frus1969-76ve13", "frus1969-76v12")
+
+
+def _frus_people_slice(corpora: Path, target: Path) -> int:
+    """The people.tgz records that cite one of FRUS_VOLUMES (the whole authority takes
+    a minute to read; these are the ones the volumes can link to)."""
+    wanted = tuple(v.encode() for v in FRUS_VOLUMES)
+    kept = 0
+    with (
+        tarfile.open(corpora / "hsg" / "people.tgz") as src,
+        tarfile.open(target, "w:gz", compresslevel=1) as out,
+    ):
+        for member in src:
+            if not member.isfile():
+                continue
+            data = src.extractfile(member).read()  # type: ignore[union-attr]
+            if any(v in data for v in wanted) or member.name.endswith("SOURCE_COMMIT"):
+                info = tarfile.TarInfo(member.name)
+                info.size = len(data)
+                out.addfile(info, __import__("io").BytesIO(data))
+                kept += 1
+    return kept
+
+
+@pytest.fixture(scope="session")
+def frus_volume_files(corpora: Path) -> dict[str, Path]:
+    return {v: corpora / "frus" / "volumes" / f"{v}.xml.gz" for v in FRUS_VOLUMES}
+
+
+@pytest.fixture(scope="session")
+def frus_archive(
+    corpora: Path, frus_volume_files: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Archive]:
+    """Three real FRUS volumes and their people, read by the real readers (read-only)."""
+    from declass.ingest.pipeline import ingest
+    from declass.ingest.registry import default_registry
+
+    home = tmp_path_factory.mktemp("frus-archive")
+    people = home / "people.tgz"
+    assert _frus_people_slice(corpora, people) > 50
+    archive = Archive(Config(home=home, db=str(home / "archive.sqlite3")))
+    ingest(archive.store, [*frus_volume_files.values(), people], default_registry())
+    yield archive
+    archive.close()
+
+
+@pytest.fixture(scope="session")
+def frus_client(frus_archive: Archive) -> Iterator[TestClient]:
+    with TestClient(create_app(frus_archive)) as c:
+        yield c
+
+
+@pytest.fixture(scope="session")
+def frus_server(frus_archive: Archive) -> Iterator[str]:
+    """The FRUS reading room served by a real uvicorn on 127.0.0.1 (in a thread)."""
+    yield from _serve(frus_archive)
+
+
+def _serve(archive: Archive) -> Iterator[str]:
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(archive), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the reading room did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)

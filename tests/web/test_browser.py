@@ -69,7 +69,7 @@ def test_search_narrow_open_cite_and_follow_the_speaker(page: object) -> None:
     shot(p, "01-search-gromyko")
 
     p.locator(".facet a", has_text="1960s").click()  # type: ignore[attr-defined]
-    expect(p.locator(".chosen")).to_contain_text("decade:1960s")  # type: ignore[attr-defined]
+    expect(p.locator(".chosen")).to_contain_text("Decade: 1960s")  # type: ignore[attr-defined]
     dates = p.locator(".hits .date").all_inner_texts()  # type: ignore[attr-defined]
     assert dates and all(d.startswith("196") for d in dates), dates
     shot(p, "02-narrowed-to-1960s")
