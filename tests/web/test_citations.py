@@ -27,7 +27,8 @@ def test_letter_with_a_dated_author_and_archive(web_archive: Archive) -> None:
     assert note.startswith("Arthur Kogan, “Memorandum From Arthur Kogan")
     assert "September 22, 1972" in note
     tags = dict(citations.zotero_meta(item))
-    assert tags["citation_publication_date"] == "1972/09/22" and tags["citation_author"] == "Kogan, Arthur"
+    assert tags["citation_publication_date"] == "1972/09/22"
+    assert tags["citation_author"] == "Kogan, Arthur"
 
 
 def test_names_as_printed_become_csl_names() -> None:
