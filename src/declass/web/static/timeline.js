@@ -9,7 +9,8 @@
     var data = JSON.parse(source.textContent);
     if (!data.years || !data.years.length) { return; }
     var xs = data.years.map(function (y) { return Date.UTC(y, 0, 1) / 1000; });
-    var width = function () { return Math.max(280, holder.clientWidth || 600); };
+    var figure = holder.parentNode;
+    var width = function () { return Math.max(280, (figure && figure.clientWidth) || 600); };
     var options = {
       width: width(),
       height: 280,
