@@ -96,6 +96,23 @@ def collection_title(collection: Collection) -> str:
     return f"FRUS {short_years(years)}, vol. {edition.volume}, {edition.title}"
 
 
+_SUFFIX = re.compile(r"^(Jr\.?|Sr\.?|I{2,3}|IV)$")
+
+
+def natural_name(name: str) -> str:
+    """ "Haig, Jr., Alexander Meigs" or "Haig, Alexander Meigs, Jr." → "Alexander Meigs
+    Haig, Jr."; a name already in natural order is kept."""
+    parts = [p.strip() for p in name.split(",") if p.strip()]
+    if len(parts) < 2:
+        return name
+    suffixes = [p for p in parts[1:] if _SUFFIX.match(p)]
+    given = [p for p in parts[1:] if not _SUFFIX.match(p)]
+    if not given:
+        return name
+    natural = f"{' '.join(given)} {parts[0]}"
+    return natural + "".join(f", {x}" for x in suffixes)
+
+
 class FacetLabels:
     """Words for the values of each facet, given the archive's collections."""
 
@@ -114,8 +131,7 @@ class FacetLabels:
         if facet == "source":
             return SOURCES.get(value) or self.collections.get(value) or value
         if facet == "person":
-            family, sep, given = value.partition(",")
-            return f"{given.strip()} {family.strip()}" if sep and given.strip() else value
+            return natural_name(value)
         return value
 
     def chip(self, selected: str) -> str:
