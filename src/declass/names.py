@@ -14,9 +14,10 @@ _HYPHENS = re.compile(r"[-‐‑‒–—]")
 _PARENTHESISED = re.compile(r"\(([^()]*)\)")
 _SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "v"}
 # Words printed before a name that are not part of it ("Premier Khrushchev", "Mao
-# Tse-Tung, Chairman"); dropped only when a name of two words or more remains.
+# Tse-Tung, Chairman"); dropped only when a name of two words or more remains. "Mrs."
+# and "Madame" stay: "Mrs. Winston Churchill" is not Winston Churchill.
 _TITLES = {
-    "mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "dame", "madame", "mme", "mlle",
+    "mr", "dr", "sir", "lord", "dame",
     "chairman", "premier", "president", "vice", "prime", "minister", "foreign", "secretary",
     "general", "gen", "marshal", "admiral", "adm", "colonel", "col", "captain", "capt",
     "ambassador", "amb", "senator", "sen", "governor", "gov", "judge", "justice", "father",
@@ -90,8 +91,13 @@ def _is_initial(word: str) -> bool:
     return len(letters) <= 2 and (word.endswith(".") or len(letters) == 1)
 
 
+_NICKNAME = re.compile(r"[“\"‘][^”\"’]{1,20}[”\"’]")
+
+
 def alternatives(listed: str) -> list[str]:
-    """The spellings one listed name holds: "Chou En-lai (Zhou Enlai)" is two."""
+    """The spellings one listed name holds: "Chou En-lai (Zhou Enlai)" is two;
+    "Bohlen, Charles Eustis (“Chip”)" is one, its nickname set aside."""
+    listed = _NICKNAME.sub(" ", listed)
     inner = [m.strip() for m in _PARENTHESISED.findall(listed) if m.strip()]
     outer = _PARENTHESISED.sub(" ", listed).strip(" ,;")
     outer = re.sub(r"\s+", " ", outer).replace(" ,", ",")
@@ -139,7 +145,10 @@ def parse_person(listed: str, surname_first: bool = False) -> PersonName:
         surname_words = inverted_surname.split()
         given = tuple(w for w in words[: len(words) - len(surname_words)])
         surname = inverted_surname
-    elif surname_first and len(words) > 1:
+    elif (surname_first or (_is_initial(words[-1]) and not _is_initial(words[0]))) and len(
+        words
+    ) > 1:
+        # "Aldrich George H.": a listed name whose comma was lost ends in an initial.
         surname, given = words[0], tuple(words[1:])
     else:
         surname, given = words[-1], tuple(words[:-1])

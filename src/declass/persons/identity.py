@@ -28,6 +28,7 @@ from declass.persons.spellings import parse_spelling, recorded_spellings
 from declass.store.base import PersonLink, PersonSpelling, Store
 
 FRUS_PERSON = "frus-person"
+RULES = "2"  # the version of the spelling and matching rules below and in spellings.py
 _YEAR = re.compile(r"\b(1[89]\d\d|20[0-2]\d)\b")
 _PROPER = re.compile(r"\b[A-Z][a-z]{2,}\b")
 # Words of an identification that say nothing of who the person is.
@@ -54,7 +55,9 @@ class LinkReport:
 
 def link_persons(store: Store) -> LinkReport:
     """Bring the store's person links and spellings level with its authorities."""
-    hashes = store.authority_hashes(AuthorityKind.PERSON)
+    # A link remembers the record's content and the rules it was made by: either
+    # changing relinks the record.
+    hashes = {a: f"{h}:{RULES}" for a, h in store.authority_hashes(AuthorityKind.PERSON).items()}
     stored = store.person_links()
     changed = [a for a, h in hashes.items() if a not in stored or stored[a].content_hash != h]
     removed = sorted(a for a in stored if a not in hashes)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from declass.names import PersonName, compatible, has_han
+from declass.names import PersonName, alternatives, compatible, has_han
 from declass.persons.spellings import parse_spelling
 from declass.search import hanzi, variants
 from declass.store.base import PersonSpelling, Store
@@ -90,7 +90,11 @@ def _resolve(store: Store, typed: str, parsed: PersonName) -> tuple[str, ...]:
     """The persons a full name can mean: exact recorded spellings of it or of its
     transliterations or pinyin readings; failing those, compatible ones ("William
     Bundy" for "William P. Bundy")."""
-    candidates = [typed, *hanzi.readings(typed), *sorted(variants.name_forms(typed))]
+    candidates = [
+        *alternatives(typed),
+        *hanzi.readings(typed),
+        *sorted(variants.name_forms(typed)),
+    ]
     forms = [parse_spelling(c) for c in candidates]
     forms = [f for f in forms if f.key and not f.bare]
     rows = store.person_spellings(keys=[f.key for f in forms])
