@@ -283,3 +283,67 @@ def test_dirty_dates_are_kept_as_written_and_flagged(nyr: Corpus, corpora: Path)
     assert (doc.date.earliest, doc.date.latest) == (volume.earliest, volume.latest)
     doubtful = [d for d in nyr.documents.values() if d.date and d.date.doubtful]
     assert doubtful and all(d.date.year and d.date.year >= 1500 for d in doubtful)
+
+
+def test_a_memorandums_participants_list_gives_participants_with_posts(frus: Corpus):
+    """China 1964–68, doc. 6: the list names "Tingfu F. Tsiang, Chinese Ambassador",
+    "Johnson Cheng, Counselor of Embassy" and "The Secretary" in plain text."""
+    doc = frus.documents["frus:frus1964-68v30:d6"]
+    people = {p.name: p for p in doc.participants}
+    tsiang = people["Tsiang Ting-fu"]  # the persons list's own spelling
+    assert (tsiang.role, tsiang.post, tsiang.authority_id) == (
+        ParticipantRole.PARTICIPANT,
+        "Chinese Ambassador",
+        "frus:frus1964-68v30:p_TT1",
+    )
+    assert (people["Johnson Cheng"].role, people["Johnson Cheng"].post) == (
+        ParticipantRole.PARTICIPANT,
+        "Counselor of Embassy",
+    )
+    rusk = people["Dean Rusk"]  # "The Secretary"
+    assert rusk.role is ParticipantRole.PARTICIPANT and rusk.post == "Secretary of State"
+    assert not [p for p in doc.participants if p.name in ("Johnson Cheng", "Johnson") and
+                p.authority_id]  # fmt: skip
+
+
+def test_every_listed_participant_takes_part(frus: Corpus, corpora: Path) -> None:
+    """Each person line of each participants list of China 1964–68 is a participant."""
+    tree = _tree(corpora / "frus" / "volumes" / "frus1964-68v30.xml.gz")
+    checked = 0
+    for div in tree.xpath("//t:div[@type='document'][.//t:list[@type='participants']]",
+                          namespaces=NS):  # fmt: skip
+        doc = frus.documents[f"frus:frus1964-68v30:{div.get(XML_ID)}"]
+        taking_part = [p for p in doc.participants if p.role is not ParticipantRole.MENTIONED]
+        ids = {p.authority_id for p in taking_part}
+        for corresp in div.xpath(".//t:list[@type='participants']//t:persName/@corresp",
+                                 namespaces=NS):  # fmt: skip
+            assert f"frus:frus1964-68v30:{corresp.lstrip('#')}" in ids, div.get(XML_ID)
+            checked += 1
+    assert checked > 80
+
+
+def test_countries_are_derived_and_labelled_so(frus: Corpus) -> None:
+    china = frus.documents["frus:frus1964-68v30:d1"]
+    assert (china.countries[0].code, china.countries[0].derived) == ("CHN", "chapter")
+    assert china.countries[0].name == "People's Republic of China"
+    soviet = [d for d in frus.documents.values() if d.series == "frus1969-76v12"]
+    assert soviet and all(d.countries and d.countries[0].code == "SUN" for d in soviet)
+    # A telegram from Taipei is about the Republic of China, not the PRC.
+    taipei = [
+        d for d in frus.documents.values() if d.series == "frus1964-68v30" and d.place == "Taipei"
+    ]
+    assert taipei and all(("TWN", "dateline") in {(c.code, c.derived) for c in d.countries}
+                          for d in taipei)  # fmt: skip
+
+
+def test_the_volume_names_its_parts_and_its_editors_roles(frus: Corpus, corpora: Path):
+    tree = _tree(corpora / "frus" / "volumes" / "frus1964-68v30.xml.gz")
+    ids = dict(frus.collections["frus:frus1964-68v30"].identifiers)
+    title = "//t:titleStmt/t:title[@type='{}']"
+    assert ids["subseries"] == tree.xpath(f"string({title.format('subseries')})", namespaces=NS)
+    assert ids["volume-number"] == " ".join(
+        tree.xpath(f"string({title.format('volumenumber')})", namespaces=NS).split()
+    )
+    assert ids["volume-title"] == tree.xpath(f"string({title.format('volume')})", namespaces=NS)
+    for editor in tree.xpath("//t:titleStmt/t:editor", namespaces=NS):
+        assert ids[f"{editor.get('role')}-editor"] == editor.text

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from declass.countries import country_named
 from declass.errors import IngestError
 from declass.ingest.archival import archival_reference
 from declass.ingest.dates import (
@@ -40,6 +41,7 @@ from declass.ingest.frus_bibliography import (
     years_in_title,
 )
 from declass.ingest.frus_links import document_id, resolve_target
+from declass.ingest.frus_people import PersonsIndex, listed_participants
 from declass.ingest.participants import correspondents, merge_participants, persname_role
 from declass.ingest.settings import ReaderSettings
 from declass.ingest.source import Source, sha256
@@ -59,6 +61,7 @@ from declass.model import (
     Authority,
     AuthorityKind,
     Collection,
+    CountryRef,
     DatePrecision,
     Document,
     DocumentType,
@@ -75,6 +78,7 @@ from declass.model import (
     TextRole,
     VariantKind,
 )
+from declass.places import country_of_place
 
 SERIES = Collection(
     "frus",
@@ -234,7 +238,17 @@ class FrusVolumeReader:
             yield _person(source, vol, entry, forms.get(entry.id, []))
         for entry in terms.values():
             yield _term(source, vol, entry)
-        context = _Volume(source, vol, volume, persons, terms, _div_ids(divs), _owners(divs))
+        context = _Volume(
+            source,
+            vol,
+            volume,
+            persons,
+            terms,
+            _div_ids(divs),
+            _owners(divs),
+            PersonsIndex(persons),
+            _volume_subject(root),
+        )
         dated: list[tuple[etree._Element, _Dating]] = [(d, context.dating(d)) for d in divs]
         _supply_years(dated, volume.coverage)
         for index, (div, dating) in enumerate(dated, 1):
@@ -260,6 +274,25 @@ def _volume_collection(root: etree._Element, vol: str, record: VolumeRecord | No
     published, identifiers = _publication(header, record)
     summary = "\n\n".join(record.summary) if record else ""
     editors_line = f"Edited by {', '.join(editors)}" if editors else ""
+    titles = {
+        t.get("type", ""): inline_text(t)
+        for t in (header.iterfind("t:titleStmt/t:title", NS) if header is not None else ())
+    }
+    parts = [
+        (name, titles.get(key) or titles.get(alt, ""))
+        for name, key, alt in (
+            ("subseries", "subseries", "sub-series"),
+            ("volume-number", "volumenumber", "volume-number"),
+            ("volume-title", "volume", "volume"),
+        )
+    ]
+    roles = [
+        (f"{e.get('role')}-editor", inline_text(e))
+        for e in (header.iterfind("t:titleStmt/t:editor", NS) if header is not None else ())
+        if e.get("role") and inline_text(e)
+    ]
+    if not roles and record is not None:
+        roles = [(f"{role}-editor", name) for role, name in record.editors if role]
     return Collection(
         id=f"frus:{vol}",
         title=title,
@@ -270,7 +303,7 @@ def _volume_collection(root: etree._Element, vol: str, record: VolumeRecord | No
         coverage=coverage,
         summary=summary,
         published=published,
-        identifiers=(("frus-volume", vol), *identifiers),
+        identifiers=(("frus-volume", vol), *[p for p in parts if p[1]], *roles, *identifiers),
         sections=tuple(_front_matter(root)),
     )
 
@@ -542,6 +575,8 @@ class _Volume:
     terms: dict[str, Entry]
     div_ids: list[str]
     owners: dict[str, str]
+    index: PersonsIndex
+    subject: str  # the volume's own title: "China", "Soviet Union", "Documents on China…"
 
     def dating(self, div: etree._Element) -> _Dating:
         """The date and place a document states, wherever it states them: attributes, its
@@ -590,8 +625,11 @@ class _Volume:
         source_note, notes = collect_notes(writer.notes)
         head = _tidy(_head_text(div.find("t:head", NS)))
 
-        people = [self._participant(p) for p in div.iter(f"{{{TEI_NS}}}persName")]
-        found = [p for p in people if p is not None] + _gloss_correspondents(div)
+        named = [p for p in map(self._participant, div.iter(f"{{{TEI_NS}}}persName")) if p]
+        linked = [p.authority_id.rsplit(":", 1)[1] for p in named if p.authority_id]
+        people = [self._linked(p, linked) for p in named]
+        people += listed_participants(div, self.index, self.vol, linked)
+        found = people + _gloss_correspondents(div)
         if not any(p.role in (ParticipantRole.AUTHOR, ParticipantRole.RECIPIENT) for p in found):
             found = correspondents(head) + found
 
@@ -608,6 +646,7 @@ class _Volume:
             date=dating.date,
             place=dating.place,
             participants=merge_participants(found),
+            countries=self._countries(div, dating),
             archival_reference=archival_reference(source_note),
             source_note=source_note,
             notes=tuple(notes),
@@ -625,6 +664,31 @@ class _Volume:
                 READER,
             ),
         )
+
+    def _countries(self, div: etree._Element, dating: _Dating) -> tuple[CountryRef, ...]:
+        """The countries a record is about, derived and labelled so: the chapter's or
+        the volume's country, and the place it was written, as they were at its date."""
+        coverage = self.collection.coverage
+        when = (dating.date.earliest if dating.date else None) or (
+            coverage.earliest if coverage else None
+        )
+        found: dict[str, CountryRef] = {}
+        chapters = [c for h in _divisions(div) for c in _countries_in_title(h, when)]
+        for ref in chapters or _countries_in_title(self.subject, when):
+            found.setdefault(ref.code, replace(ref, derived="chapter" if chapters else "volume"))
+        place = country_of_place(dating.place, when) if dating.place else None
+        if place is not None and place.code != "USA":
+            found.setdefault(place.code, replace(place, derived="dateline"))
+        return tuple(found.values())
+
+    def _linked(self, person: Participant, linked: list[str]) -> Participant:
+        """A name the markup left unlinked, linked where the persons list allows."""
+        if person.authority_id:
+            return person
+        entry = self.index.resolve(person.name, linked)
+        if entry is None:
+            return person
+        return replace(person, name=entry.display, authority_id=f"frus:{self.vol}:{entry.id}")
 
     def _participant(self, el: etree._Element) -> Participant | None:
         text = inline_text(el)
@@ -675,6 +739,30 @@ def _place_before(words: str, start: int) -> str:
     if before and len(before) < 40 and before[:1].isupper() and not re.search(r"\d", before):
         return before
     return ""
+
+
+def _volume_subject(root: etree._Element) -> str:
+    title = root.find("t:teiHeader/t:fileDesc/t:titleStmt/t:title[@type='volume']", NS)
+    return inline_text(title) if title is not None else ""
+
+
+_TITLE_PARTS = re.compile(r"\s*(?:;|,|\band\b|:)\s*")
+_TITLE_NOISE = re.compile(
+    r"\b(?:documents on|relations with|the question of|questions pertaining to)\b"
+    r"|\b1[6-9]\d\d\b|\b20\d\d\b|[–—-]",
+    re.I,
+)
+
+
+def _countries_in_title(title: str, when: Day | None) -> list[CountryRef]:
+    """Countries a volume or chapter title names as its subject ("China", "Soviet
+    Union", "Documents on China, 1969–1972", "Korea; Japan")."""
+    found = []
+    for part in _TITLE_PARTS.split(title):
+        ref = country_named(_TITLE_NOISE.sub(" ", part).strip(), when) if part else None
+        if ref is not None and ref.code != "USA":
+            found.append(ref)
+    return found
 
 
 def _divisions(div: etree._Element) -> tuple[str, ...]:
