@@ -152,3 +152,26 @@ def test_reingest_writes_nothing(folder: Path, tmp_path: Path) -> None:
         assert (again.added, again.updated, again.unchanged) == (0, 0, 2)
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("language", ["ar", "es", "fr", "ru", "zh"])
+def test_side_by_side_the_same_article_faces_itself(charter: Document, language: str) -> None:
+    """English beside each other language, cut at the articles both texts number: every
+    passage opens, on both sides, with the same article (or chapter) number, read from
+    the files' own words ("Article 12", "Статья 12", "المادة 12", "第十二条")."""
+    from declass.ingest.translations import align, heading_number
+
+    english, other = _text(charter, "en"), _text(charter, language)
+    pairs = align(english, other)
+    articles_faced = 0
+    for left, right in pairs:
+        left_heads = [b for b in left if b.kind is BlockKind.HEADING and b.level == 3]
+        right_heads = [b for b in right if b.kind is BlockKind.HEADING and b.level == 3]
+        if left_heads and right_heads:
+            assert heading_number(left_heads[0].text) == heading_number(right_heads[0].text)
+            articles_faced += 1
+    assert articles_faced == 111
+    # Independently of the headings: the English "Article 51" passage faces the passage
+    # holding the other file's own article 51 text.
+    left, right = next((a, b) for a, b in pairs if any(x.text == "Article 51" for x in a))
+    assert any(re.search(r"(?<!\d)51(?!\d)|五十一", x.text) for x in right)

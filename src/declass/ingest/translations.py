@@ -8,6 +8,7 @@ Where that does not decide it (two non-English files), a manifest must say which
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +18,7 @@ from declass.ingest import html, ocr, pdf
 from declass.ingest.bodies import TEXT_SUFFIXES, Body, file_document_id, read_body
 from declass.ingest.settings import ReaderSettings
 from declass.ingest.source import Source, sha256
-from declass.model import Block, Document, DocumentType, Item, Provenance, Text, TextRole
+from declass.model import Block, BlockKind, Document, DocumentType, Item, Provenance, Text, TextRole
 
 _SUFFIXES = (*pdf.SUFFIXES, *html.SUFFIXES, *ocr.IMAGE_SUFFIXES, *TEXT_SUFFIXES)
 _NAME = re.compile(
@@ -117,7 +118,8 @@ def align(original: Text, translation: Text) -> list[tuple[tuple[Block, ...], tu
     """Pairs of passages to show side by side, paragraph by paragraph where structure allows.
 
     Equal block counts: block i beside block i. Otherwise, both texts carry page numbers:
-    page beside page. Otherwise the whole texts side by side.
+    page beside page. Otherwise numbered headings ("Article 12", "Статья 12", "第十二条")
+    that both texts share: section beside section. Otherwise the whole texts side by side.
     """
     a, b = original.blocks, translation.blocks
     if len(a) == len(b):
@@ -127,4 +129,75 @@ def align(original: Text, translation: Text) -> list[tuple[tuple[Block, ...], tu
         return [
             (tuple(x for x in a if x.page == p), tuple(y for y in b if y.page == p)) for p in pages
         ]
+    sections = _by_numbered_headings(a, b)
+    if sections:
+        return sections
     return [(a, b)] if a or b else []
+
+
+def _by_numbered_headings(
+    a: tuple[Block, ...], b: tuple[Block, ...]
+) -> list[tuple[tuple[Block, ...], tuple[Block, ...]]]:
+    """Both texts cut at the numbered headings they share (same level, same number), in
+    order; what lies between two shared headings stays together. Empty when they share
+    too few for the cut to help."""
+    keys_a, keys_b = _heading_keys(a), _heading_keys(b)
+    matcher = difflib.SequenceMatcher(
+        a=[k for _, k in keys_a], b=[k for _, k in keys_b], autojunk=False
+    )
+    cuts = [
+        (keys_a[block.a + i][0], keys_b[block.b + i][0])
+        for block in matcher.get_matching_blocks()
+        for i in range(block.size)
+    ]
+    if len(cuts) < 3:
+        return []
+    if cuts[0] != (0, 0):
+        cuts.insert(0, (0, 0))
+    ends = [*cuts[1:], (len(a), len(b))]
+    return [(a[i:j], b[k:m]) for (i, k), (j, m) in zip(cuts, ends, strict=True)]
+
+
+_CHINESE_DIGITS = dict(
+    zip("零〇一二两三四五六七八九", (0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True)
+)
+_CHINESE_UNITS = {"十": 10, "百": 100, "千": 1000}
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
+
+
+def _heading_keys(blocks: tuple[Block, ...]) -> list[tuple[int, tuple[int, int]]]:
+    """(block index, (level, number)) of each heading that carries a number."""
+    found = []
+    for i, block in enumerate(blocks):
+        if block.kind is BlockKind.HEADING:
+            number = heading_number(block.text)
+            if number is not None:
+                found.append((i, (block.level, number)))
+    return found
+
+
+def heading_number(text: str) -> int | None:
+    """The number a heading gives itself: "Article 12", "Статья 12", "المادة 12",
+    "Chapter XII", "第十二条"."""
+    digits = re.search(r"\d+", text)
+    if digits:
+        return int(digits.group())
+    roman = re.search(r"\b([IVXLCDM]+)\b", text)
+    if roman:
+        total, previous = 0, 0
+        for ch in reversed(roman.group(1)):
+            value = _ROMAN[ch]
+            total += -value if value < previous else value
+            previous = max(previous, value)
+        return total
+    chinese = re.search(r"第([零〇一二两三四五六七八九十百千]+)[章条節节款]", text)
+    if chinese:
+        total, current = 0, 0
+        for ch in chinese.group(1):
+            if ch in _CHINESE_DIGITS:
+                current = _CHINESE_DIGITS[ch]
+            else:
+                total += (current or 1) * _CHINESE_UNITS[ch]
+                current = 0
+        return total + current
+    return None

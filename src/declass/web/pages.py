@@ -40,7 +40,9 @@ async def search_page(request: Request) -> Response:
 
 
 async def document_page(request: Request) -> Response:
-    doc = _room(request).document(request.path_params["doc_id"], str(request.base_url))
+    pick = (request.query_params.get("lang", ""), request.query_params.get("with", ""))
+    languages = pick if any(pick) else None
+    doc = _room(request).document(request.path_params["doc_id"], str(request.base_url), languages)
     return _render(request, "document.html", doc=doc)
 
 

@@ -341,7 +341,11 @@ class ReadingRoom:
         )
 
     # -- documents -------------------------------------------------------------------
-    def document(self, doc_id: str, base_url: str = "") -> dict[str, Any]:
+    def document(
+        self, doc_id: str, base_url: str = "", languages: tuple[str, str] | None = None
+    ) -> dict[str, Any]:
+        """A document for display; `languages` picks the two texts shown side by side
+        when it has several equally authentic ones (a treaty's official languages)."""
         doc = require_readable(self.store.document(doc_id))
         url = base_url.rstrip("/") + document_path(doc.id)
         volume = self._volume_of(doc)
@@ -366,7 +370,7 @@ class ReadingRoom:
         numbered = _numbered_notes(doc)
         texts = [_text_json(i, t, numbered) for i, t in enumerate(doc.texts)]
         heading = _title_block(doc, texts)
-        parallel = _parallel(doc, numbered)
+        parallel = _parallel(doc, numbered, languages)
         when = volumes.date_words(doc.date)
         labels = self._labels()
         return {
@@ -999,12 +1003,40 @@ def _text_json(index: int, text: Text, numbered: dict[int, tuple[Note, int]]) ->
     }
 
 
-def _parallel(doc: Document, numbered: dict[int, tuple[Note, int]]) -> dict[str, Any] | None:
-    """The original beside its first translation, passage by passage, when both exist."""
-    original = next((i for i, t in enumerate(doc.texts) if t.role is TextRole.ORIGINAL), None)
-    translated = next((i for i, t in enumerate(doc.texts) if t.role is TextRole.TRANSLATION), None)
+def _pair(doc: Document, languages: tuple[str, str] | None) -> tuple[int, int] | None:
+    """Which two texts stand side by side: the original and its first translation; or,
+    when every text is authentic, the two languages asked for (else English, or the
+    first, beside the next)."""
+    texts = doc.texts
+    if len(texts) > 1 and all(t.authentic for t in texts):
+        by_language = {t.language: i for i, t in enumerate(texts)}
+        wanted = [by_language[lang] for lang in (languages or ()) if lang in by_language]
+        left = wanted[0] if wanted else by_language.get("en", 0)
+        right = next((i for i in wanted[1:] if i != left), None)
+        if right is None:
+            right = next(i for i in range(len(texts)) if i != left)
+        return left, right
+    original = next((i for i, t in enumerate(texts) if t.role is TextRole.ORIGINAL), None)
+    translated = next((i for i, t in enumerate(texts) if t.role is TextRole.TRANSLATION), None)
     if original is None or translated is None:
         return None
+    return original, translated
+
+
+_RIGHT_TO_LEFT = {"ar", "fa", "he", "ur", "yi"}
+
+
+def _parallel(
+    doc: Document,
+    numbered: dict[int, tuple[Note, int]],
+    languages: tuple[str, str] | None = None,
+) -> dict[str, Any] | None:
+    """Two texts side by side, passage by passage: the original beside its translation,
+    or two of several authentic texts."""
+    pair = _pair(doc, languages)
+    if pair is None:
+        return None
+    original, translated = pair
     left, right = doc.texts[original], doc.texts[translated]
     left_markers, right_markers = _markers(numbered, original), _markers(numbered, translated)
     left_index = {id(b): i for i, b in enumerate(left.blocks)}
@@ -1016,11 +1048,19 @@ def _parallel(doc: Document, numbered: dict[int, tuple[Note, int]]) -> dict[str,
         }
         for a, t in align(left, right)
     ]
+    authentic = all(t.authentic for t in doc.texts)
     return {
-        "original": {"index": original, "language": left.language},
+        "authentic": authentic,
+        "languages": [t.language for t in doc.texts] if authentic else [],
+        "original": {
+            "index": original,
+            "language": left.language,
+            "dir": "rtl" if left.language in _RIGHT_TO_LEFT else "ltr",
+        },
         "translation": {
             "index": translated,
             "language": right.language,
+            "dir": "rtl" if right.language in _RIGHT_TO_LEFT else "ltr",
             "translator": right.translator,
             "source_edition": right.source_edition,
         },
