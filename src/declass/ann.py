@@ -100,17 +100,22 @@ class PassageIndex:
         if not self.keys or len(queries) == 0:
             return [[] for _ in range(len(queries))]
         k = min(k, len(self.keys))
+        queries = np.ascontiguousarray(np.atleast_2d(queries), dtype=np.float32)
         found = self._index.search(queries, k)  # type: ignore[attr-defined]
+        # usearch answers one query with `Matches` (no `counts`), several with
+        # `BatchMatches`: read both the same way.
         keys = np.atleast_2d(found.keys)
         distances = np.atleast_2d(found.distances)
+        counts = np.atleast_1d(getattr(found, "counts", keys.shape[1]))
+        if counts.shape[0] != keys.shape[0]:
+            counts = np.full(keys.shape[0], int(counts[0]))
         out: list[list[Neighbour]] = []
-        for row_keys, row_dist, count in zip(
-            keys, distances, np.atleast_1d(found.counts), strict=True
-        ):
+        for row_keys, row_dist, count in zip(keys, distances, counts, strict=True):
             out.append(
                 [
                     Neighbour(self.keys[int(key)], 1.0 - float(d))
                     for key, d in zip(row_keys[:count], row_dist[:count], strict=True)
+                    if 0 <= int(key) < len(self.keys)
                 ]
             )
         return out

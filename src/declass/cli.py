@@ -71,6 +71,9 @@ def init(db: str | None, home: Path | None) -> None:
 )
 @click.option("--ocr-workers", type=click.IntRange(min=1), help="Pages OCRed at once.")
 @click.option("--ocr-languages", help="Tesseract models when nothing names the language.")
+@click.option(
+    "--semantic", is_flag=True, help="Also embed what was read, for semantic search and parallels."
+)
 def ingest(
     paths: tuple[Path, ...],
     db: str | None,
@@ -79,6 +82,7 @@ def ingest(
     mapping: Path | None,
     ocr_workers: int | None,
     ocr_languages: str | None,
+    semantic: bool,
 ) -> None:
     """Read files, folders, tarballs and manifests into the archive."""
     console = Console(stderr=True)
@@ -121,6 +125,8 @@ def ingest(
             f" {result.unchanged:,} unchanged, {len(result.skips):,} skipped,"
             f" {len(result.rejections):,} rejected ({total:,} records in {elapsed:.1f}s)"
         )
+        if semantic:
+            _embed(archive, quiet)
         if result.skips:
             click.echo("Skipped (no records in them):", err=True)
             for skip in result.skips:
@@ -285,17 +291,34 @@ def _shown_db(db: str) -> str:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--workers", type=int, default=None, help="Server processes.  [default: one per core]"
+)
+@click.option(
+    "--threads",
+    type=int,
+    default=8,
+    show_default=True,
+    help="Requests each process runs at once, off its event loop (0: on it).",
+)
+@click.option("--no-cache", is_flag=True, help="Keep no search results (for benchmarks).")
 @db_option
 @home_option
-def serve(host: str, port: int, db: str | None, home: Path | None) -> None:
-    """Open the reading room: web pages and the JSON API, one process."""
-    import uvicorn
+def serve(
+    host: str,
+    port: int,
+    workers: int | None,
+    threads: int,
+    no_cache: bool,
+    db: str | None,
+    home: Path | None,
+) -> None:
+    """Open the reading room: web pages and the JSON API."""
+    from declass.web.server import serve as serve_room
 
-    from declass.web import create_app
-
-    with _archive(db, home) as archive:
-        click.echo(f"Reading room at http://{host}:{port}/ (Ctrl-C to stop)")
-        uvicorn.run(create_app(archive), host=host, port=port, log_level="warning")
+    config = Config.from_env(db=db, home=home)
+    click.echo(f"Reading room at http://{host}:{port}/ (Ctrl-C to stop)")
+    serve_room(config, host, port, workers, cache=not no_cache, threads=threads)
 
 
 @cli.command("embed")
@@ -308,33 +331,38 @@ def embed_command(db: str | None, home: Path | None, quiet: bool) -> None:
     Resumable: each document is stored as it is done, and a later run (or the
     reading room meanwhile) takes up where this one stopped.
     """
+    with _archive(db, home) as archive:
+        _embed(archive, quiet)
+
+
+def _embed(archive: Archive, quiet: bool) -> None:
+    """Embed what is not embedded yet, with a progress bar, and say how it went."""
     from declass.embeddings import embed_archive, load_embedder
 
     console = Console(stderr=True)
-    with _archive(db, home) as archive:
-        embedder = load_embedder()
-        started = time.monotonic()
-        with Progress(
-            TextColumn("[bold]embed"),
-            BarColumn(),
-            TaskProgressColumn(),
-            TextColumn("{task.completed:>8,.0f}/{task.total:,.0f} documents"),
-            TimeElapsedColumn(),
-            console=console,
-            disable=quiet or not console.is_terminal,
-        ) as bar:
-            task = bar.add_task("embed", total=None)
-            summary = embed_archive(
-                archive.store,
-                embedder,
-                on_progress=lambda n, total: bar.update(task, completed=n, total=total),
-            )
-        elapsed = time.monotonic() - started
-        click.echo(
-            f"Embedded {summary.documents:,} documents ({summary.passages:,} passages,"
-            f" {summary.passages / max(elapsed, 1e-6):,.0f} passages/s);"
-            f" {summary.unchanged:,} were current already."
+    embedder = load_embedder(archive.config.home / "models")
+    started = time.monotonic()
+    with Progress(
+        TextColumn("[bold]embed"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TextColumn("{task.completed:>8,.0f}/{task.total:,.0f} documents"),
+        TimeElapsedColumn(),
+        console=console,
+        disable=quiet or not console.is_terminal,
+    ) as bar:
+        task = bar.add_task("embed", total=None)
+        summary = embed_archive(
+            archive.store,
+            embedder,
+            on_progress=lambda n, total: bar.update(task, completed=n, total=total),
         )
+    elapsed = time.monotonic() - started
+    click.echo(
+        f"Embedded {summary.documents:,} documents ({summary.passages:,} passages,"
+        f" {summary.passages / max(elapsed, 1e-6):,.0f} passages/s);"
+        f" {summary.unchanged:,} were current already."
+    )
 
 
 @cli.command("parallels")
@@ -364,15 +392,16 @@ def parallels_command(
     from declass.parallels import ParallelFinder, result_as_json
 
     with _archive(db, home) as archive:
-        embedder = load_embedder() if mode != "fulltext" else None
+        models = archive.config.home / "models"
+        embedder = load_embedder(models) if mode != "fulltext" else None
         if embedder is not None:
             covered = len(archive.store.embedded_documents(embedder.name))
             total = len(archive.store.document_ids())
             if covered < total:
                 click.echo(
-                    f"Semantic index: {covered:,} of {total:,} documents embedded. The"
-                    " documents the article's words find are embedded now; run"
-                    " `declass embed` once to let meaning alone reach the rest.",
+                    f"Semantic index: {covered:,} of {total:,} documents embedded; the"
+                    " rest are judged by their words alone. Run `declass embed` once"
+                    " (or ingest with --semantic) to let meaning reach them.",
                     err=True,
                 )
         finder = ParallelFinder(archive.store, archive.config.home / "ann", embedder)

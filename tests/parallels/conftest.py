@@ -2,9 +2,11 @@
 
 General Debate speeches of the USSR/Russia, China and the United States from the
 years of the Sino-Soviet alliance and its strain (1950, 1960) and of 2022, the
-Milestones essays of 1945–1960 and the recognition histories of China, Russia and the
-Soviet Union. Its passages are embedded once per session (a few hundred), and the
-approximate index is cached in the session's temporary folder.
+Milestones essays of 1945–1960, the recognition histories of China, Russia and the
+Soviet Union, and the Wilson Center records (among them the Russian original of
+Roshchin's conversation with Mao, 1 January 1950). Its passages are embedded once per
+session (a few hundred), and the approximate index is cached in the session's
+temporary folder.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from declass.embeddings import Embedder, embed_archive, load_embedder
+from declass.embeddings import TextEncoder, embed_archive, load_embedder
 from declass.ingest.pipeline import ingest
 from declass.ingest.registry import default_registry
 from declass.parallels import ParallelFinder
@@ -58,17 +60,18 @@ def parallels_sources(corpora: Path, tmp_path_factory: pytest.TempPathFactory) -
         shutil.copy(corpora / "hsg" / "milestones" / "chapters" / name, essays / "milestones")
     for name in RDCR:
         shutil.copy(corpora / "hsg" / "rdcr" / "articles" / name, essays / "rdcr")
-    return [speeches, essays / "milestones", essays / "rdcr"]
+    return [speeches, essays / "milestones", essays / "rdcr", corpora / "wilson-center"]
 
 
 @pytest.fixture(scope="session")
-def embedder() -> Embedder:
-    return load_embedder()
+def embedder(tmp_path_factory: pytest.TempPathFactory) -> TextEncoder:
+    """The ONNX embedder, exported from the packaged model into the session's folder."""
+    return load_embedder(tmp_path_factory.mktemp("models"))
 
 
 @pytest.fixture(scope="session")
 def parallels_archive(
-    parallels_sources: list[Path], embedder: Embedder, tmp_path_factory: pytest.TempPathFactory
+    parallels_sources: list[Path], embedder: TextEncoder, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Store]:
     """The archive, ingested and embedded (read-only for the tests)."""
     store = open_store(tmp_path_factory.mktemp("parallels-archive") / "archive.sqlite3")
@@ -81,7 +84,7 @@ def parallels_archive(
 
 @pytest.fixture(scope="session")
 def finder(
-    parallels_archive: Store, embedder: Embedder, tmp_path_factory: pytest.TempPathFactory
+    parallels_archive: Store, embedder: TextEncoder, tmp_path_factory: pytest.TempPathFactory
 ) -> ParallelFinder:
     return ParallelFinder(parallels_archive, tmp_path_factory.mktemp("ann"), embedder)
 

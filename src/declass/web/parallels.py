@@ -9,6 +9,7 @@ requests are refused by their Origin (or Referer) header instead.
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,6 +17,7 @@ from urllib.parse import urlsplit
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -28,6 +30,7 @@ from declass.web.reading import ReadingRoom, document_path
 
 MAX_ARTICLE_BYTES = 2_000_000
 _LOCK = threading.Lock()
+log = logging.getLogger(__name__)
 
 
 def finder_for(request: Request) -> ParallelFinder:
@@ -51,22 +54,42 @@ def check_same_origin(request: Request) -> None:
         raise Forbidden("cross-site requests may not submit articles")
 
 
-async def _article_from_form(request: Request) -> tuple[Article | None, dict[str, Any]]:
-    form = await request.form(max_files=1, max_fields=10)
+async def _read_form(request: Request) -> dict[str, Any]:
+    """The form's fields: text, top, mode, and the uploaded file's name and bytes."""
+    try:
+        # A pasted article may be as large as an uploaded one (Starlette's default
+        # part limit is 1 MB).
+        form = await request.form(
+            max_files=1, max_fields=10, max_part_size=MAX_ARTICLE_BYTES + 65_536
+        )
+    except MultiPartException as exc:
+        raise HTTPException(400, f"the form cannot be read ({exc.message})") from None
+    fields: dict[str, Any] = {
+        "text": str(form.get("text") or ""),
+        "top": form.get("top"),
+        "mode": form.get("mode"),
+    }
     upload = form.get("file")
-    text = str(form.get("text") or "")
-    options = {"top": form.get("top"), "mode": form.get("mode")}
     if isinstance(upload, UploadFile) and upload.filename:
-        data = await upload.read(MAX_ARTICLE_BYTES + 1)
+        fields["filename"] = upload.filename
+        fields["data"] = await upload.read(MAX_ARTICLE_BYTES + 1)
+    return fields
+
+
+def _article_of(fields: dict[str, Any]) -> Article | None:
+    """The article the form sends: the file if one came, else the pasted text."""
+    data = fields.get("data")
+    if data is not None:
         if len(data) > MAX_ARTICLE_BYTES:
             raise HTTPException(413, "the article is larger than 2 MB")
         if data.strip():
-            return read_article(data, upload.filename), {**options, "text": text}
-    if len(text.encode()) > MAX_ARTICLE_BYTES:
+            return read_article(data, fields["filename"])
+    text = fields["text"]
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_ARTICLE_BYTES:
         raise HTTPException(413, "the article is larger than 2 MB")
     if not text.strip():
-        return None, {**options, "text": text}
-    return read_article(text), {**options, "text": text}
+        return None
+    return read_article(text)
 
 
 def _options(raw: dict[str, Any]) -> tuple[int, str]:
@@ -116,25 +139,37 @@ async def _find(request: Request, article: Article, top: int, mode: str) -> dict
 
 
 async def parallels_page(request: Request) -> Response:
+    """The form, and on POST the parallels under it; on any error the form comes back
+    with the reader's text in it and the reason above it."""
     templates = request.app.state.templates
     context: dict[str, Any] = {"form": {"text": "", "top": 10, "mode": "hybrid"}, "modes": MODES}
     status = 200
     if request.method == "POST":
         check_same_origin(request)
         try:
-            article, form = await _article_from_form(request)
-            top, mode = _options(form)
-            context["form"] = {**form, "top": top, "mode": mode}
+            fields = await _read_form(request)
+            context["form"] = {**context["form"], "text": fields["text"]}
+            top, mode = _options(fields)
+            context["form"] = {"text": fields["text"], "top": top, "mode": mode}
+            article = _article_of(fields)
             if article is None:
                 context["error"] = "Paste an article or choose a file."
                 status = 400
             else:
                 context["found"] = await _find(request, article, top, mode)
+        except Forbidden:
+            raise
         except (DeclassError, HTTPException) as exc:
-            if isinstance(exc, Forbidden) or getattr(exc, "status_code", 400) == 413:
-                raise
             context["error"] = str(getattr(exc, "detail", exc))
-            status = 400
+            status = getattr(exc, "status_code", 400)
+        except Exception:
+            # Never lose what the reader pasted: log the fault, give the form back.
+            log.exception("parallels failed")
+            context["error"] = (
+                "declass could not finish finding parallels for this text; it is kept"
+                " below. Try again, or try the full-text mode."
+            )
+            status = 500
     return templates.TemplateResponse(  # type: ignore[no-any-return]
         request, "parallels.html", context, status_code=status
     )
@@ -149,14 +184,16 @@ async def parallels_api(request: Request) -> Response:
             body = await request.json()
             if not isinstance(body, dict):
                 raise HTTPException(400, "the body must be a JSON object")
-            text = str(body.get("text") or "")
+            # A lone surrogate can arrive escaped in JSON; it cannot be read as text.
+            text = str(body.get("text") or "").encode("utf-8", "replace").decode("utf-8")
             if len(text.encode()) > MAX_ARTICLE_BYTES:
                 raise HTTPException(413, "the article is larger than 2 MB")
             label = str(body.get("filename") or "pasted text")
             article = read_article(text, label) if text.strip() else None
             options: dict[str, Any] = body
         else:
-            article, options = await _article_from_form(request)
+            options = await _read_form(request)
+            article = _article_of(options)
         top, mode = _options(options)
     except ValueError as exc:  # malformed JSON
         raise HTTPException(400, f"the body is not JSON ({exc})") from None
