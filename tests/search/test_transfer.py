@@ -30,7 +30,7 @@ from tests.conftest import open_backend
 
 QUERIES = [
     "person:Gromyko",
-    '"peaceful coexistence" country:RUS date:1955..1965',
+    '"peaceful coexistence" country:SUN date:1955..1965',
     "Zhou Enlai",
     "nuclear",
     "Korea NOT armistice",
