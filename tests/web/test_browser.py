@@ -94,6 +94,8 @@ def test_search_narrow_open_cite_and_follow_the_speaker(page: object) -> None:
     p.get_by_role("link", name="Andreĭ Andreevich Gromyko").click()  # type: ignore[attr-defined]
     expect(p.locator("h1")).to_contain_text("Andreĭ Andreevich Gromyko")  # type: ignore[attr-defined]
     expect(p.locator("#docs-heading")).to_contain_text("Documents by and about")  # type: ignore[attr-defined]
+    # His UN speeches name only "Mr. GROMYKO": offered apart, one click away.
+    p.get_by_role("link", name=re.compile(r"records naming only the surname")).click()  # type: ignore[attr-defined]
     assert p.locator("ol.hits li", has_text="statement by Mr. GROMYKO").count() >= 5  # type: ignore[attr-defined]
     shot(p, "05-person-gromyko")
 

@@ -162,7 +162,10 @@ def _frus_form(root: etree._Element, number: str) -> str:
     sub = words(root.xpath(f"string({stmt}t:title[@type='subseries'])", namespaces=NS))
     vol = words(root.xpath(f"string({stmt}t:title[@type='volumenumber'])", namespaces=NS))
     title = words(root.xpath(f"string({stmt}t:title[@type='volume'])", namespaces=NS))
-    editors = [words(e) for e in root.xpath(f"{stmt}t:editor/text()", namespaces=NS)]
+    # The volume's own editors; the general editor edits the series and is not cited.
+    editors = [
+        words(e) for e in root.xpath(f"{stmt}t:editor[@role!='general']/text()", namespaces=NS)
+    ]
     place = root.xpath("string(//t:publicationStmt/t:pubPlace)", namespaces=NS)
     year = root.xpath("string(//t:publicationStmt/t:date)", namespaces=NS)
     names = editors[0] if len(editors) == 1 else ", ".join(editors[:-1]) + " and " + editors[-1]
@@ -256,7 +259,10 @@ def test_zotero_imports_a_frus_document_as_a_book_section_of_its_volume(
         root.xpath("string(//t:titleStmt/t:title[@type='complete'])", namespaces=NS)
     )
     assert item["volume"] == "XXX" and item["number"] == "6"
-    editors = [words(e) for e in root.xpath("//t:titleStmt/t:editor/text()", namespaces=NS)]
+    editors = [
+        words(e)
+        for e in root.xpath("//t:titleStmt/t:editor[@role!='general']/text()", namespaces=NS)
+    ]
     assert [c for role, c in item["creators"] if role == "editor"] == editors  # type: ignore[attr-defined]
     assert item["date"] == root.xpath("string(//t:publicationStmt/t:date)", namespaces=NS)
     assert item["publisher"] == "Government Printing Office"

@@ -56,6 +56,9 @@ async def people_page(request: Request) -> Response:
 
 async def person_page(request: Request) -> Response:
     person = _room(request).person(request.path_params["person_id"], int_param(request, "page", 1))
+    if person["id"] != request.path_params["person_id"]:
+        # One person, one page: every record linked to the person leads to theirs.
+        return RedirectResponse(str(request.url_for("person", person_id=person["id"])), 301)
     return _render(request, "person.html", person=person)
 
 

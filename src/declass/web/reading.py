@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import quote, urlencode, urlsplit
 
-from declass import citations
+from declass import citations, persons
 from declass.archive import Archive
 from declass.countries import country_at
 from declass.errors import NotFound, QueryError
@@ -589,40 +590,72 @@ class ReadingRoom:
 
     # -- people ----------------------------------------------------------------------
     def person(self, authority_id: str, page: int = 1) -> dict[str, Any]:
-        authority = self.store.authority(authority_id)
-        if authority.kind is not AuthorityKind.PERSON:
+        """One person across every source that names them (`declass.persons`): the
+        canonical record's id is `id`; any record linked to it answers with the same."""
+        found = persons.person(self.store, authority_id)
+        main = self.store.authority(found.id)
+        if main.kind is not AuthorityKind.PERSON:
             raise NotFound(f"no person {authority_id!r}")
-        events = list(self.store.events(person=authority.id))
-        posts = [e for e in events if e.kind is EventKind.APPOINTMENT]
-        journeys = [e for e in events if e.kind is not EventKind.APPOINTMENT]
-        query = person_query(authority)
+        posts = persons.person_posts(self.store, found.id)
+        journeys: dict[str, Event] = {}
+        for member in found.authority_ids:
+            for e in self.store.events(person=member):
+                if e.kind in (EventKind.VISIT, EventKind.TRAVEL):
+                    journeys.setdefault(e.id, e)
+        events = sorted(journeys.values(), key=lambda e: (e.date.sort_key(), e.id))
+        query = person_query(found.name)
         page, _ = _paging(page, PAGE_SIZE)
         documents = self._search(query, sort="date", page=page, snippets=False)
         paging = Paging(page, PAGE_SIZE, documents.total)
+        # Records that print only the surname ("Mr. GROMYKO" in the UN speakers list) are
+        # not linked to anyone: counted apart, and said to be possibly someone else.
+        family = _family(found.name)
+        by_surname = f'person:"{family}" NOT {query}'
+        surname_total = self._search(by_surname, page=1, snippets=False, page_size=0).total
+        description = found.description or next(
+            (i.text for i in found.identifications if i.text), ""
+        )
         return {
-            "id": authority.id,
-            "name": authority.name,
-            "display_name": natural_order(authority.name),
-            "birth_year": authority.birth_year,
-            "death_year": authority.death_year,
-            "description": authority.description,
+            "id": found.id,
+            "requested": authority_id,
+            "name": found.name,
+            "display_name": found.name,
+            "birth_year": found.birth_year,
+            "death_year": found.death_year,
+            "description": description,
             "variants": [
                 {
-                    "name": v.name,
-                    "kind": v.kind.value,
-                    "language": v.language,
-                    "source": v.source,
-                    "sources": variant_sources(v.source),
+                    "name": sp.name,
+                    "kind": "",
+                    "language": "",
+                    "source": " ".join(sp.sources),
+                    "sources": variant_sources(" ".join(sp.sources)),
                 }
-                for v in authority.variants
+                for sp in found.spellings
             ],
-            "identifiers": [{"scheme": s, "value": v} for s, v in authority.identifiers],
+            "identifications": [
+                {
+                    "source": i.source,
+                    "label": self._labels().get(f"collection:frus:{i.source}", i.source),
+                    "text": i.text,
+                }
+                for i in found.identifications
+            ],
+            "records": [
+                {"id": m.authority_id, "evidence": m.evidence} for m in found.members
+            ],
+            "identifiers": [{"scheme": sc, "value": v} for sc, v in main.identifiers],
             "posts": [_event_json(e) for e in posts],
-            "events": [_event_json(e) for e in journeys],
-            "timeline": _event_years(events),
+            "events": [_event_json(e) for e in events],
+            "timeline": _event_years([*posts, *events]),
             "documents": {
                 "query": query,
                 "search": search_path(query, sort="date"),
+                "surname_only": {
+                    "query": by_surname,
+                    "search": search_path(by_surname, sort="date"),
+                    "total": surname_total,
+                },
                 **paging.as_json(),
                 "results": [
                     {
@@ -639,25 +672,29 @@ class ReadingRoom:
         }
 
     def people_named(self, name: str) -> list[dict[str, Any]]:
-        """People whose name (any spelling, or the family name alone) is `name`."""
+        """Every person the name can mean, once each (all spellings, all sources): a
+        full name finds its bearer, a surname everyone recorded with it."""
         name = name.strip()
         if not name:
             return []
-        found = [a for a in self.store.authorities_named(name) if a.kind is AuthorityKind.PERSON]
-        if not found:
-            key = fold(citations.person_name(name)["family"])
-            ids = self._cache.get("surnames", self._surname_index).get(key, [])
-            found = [self.store.authority(i) for i in ids[:20]]
         return [
             {
-                "id": a.id,
-                "name": a.name,
-                "display_name": natural_order(a.name),
-                "years": _life(a),
-                "description": a.description.split("\n\n")[0][:300],
-                "href": person_path(a.id),
+                "id": p.id,
+                "name": p.name,
+                "display_name": p.name,
+                "years": f"{p.birth_year or '?'}–{p.death_year or ''}"
+                if p.birth_year or p.death_year
+                else "",
+                "description": (
+                    p.description or next((i.text for i in p.identifications if i.text), "")
+                ).split("\n\n")[0][:300],
+                "spellings": [
+                    {"name": sp.name, "sources": variant_sources(" ".join(sp.sources))}
+                    for sp in p.spellings
+                ],
+                "href": person_path(p.id),
             }
-            for a in found
+            for p in persons.persons_named(self.store, name)
         ]
 
     def _surname_index(self) -> dict[str, list[str]]:
@@ -829,12 +866,19 @@ def _is_readable(doc: Document) -> bool:
     return readable(doc)
 
 
+_FRUS_VOLUME_ID = re.compile(r"^frus[0-9A-Za-z-]+$")
+
+
 def variant_sources(source: str) -> list[dict[str, str | None]]:
     """Where a spelling was seen, short enough to read: a FRUS persons list becomes its
     volume id ("frus1945Berlinv02") linked to the page; other text stays as it is."""
     found: list[dict[str, str | None]] = []
     for part in source.split():
         url = urlsplit(part)
+        if _FRUS_VOLUME_ID.match(part):
+            # A volume the archive may hold: its own page here (the caller's store knows).
+            found.append({"label": part, "href": collection_path(f"frus:{part}")})
+            continue
         if url.scheme not in ("http", "https") or not url.netloc:
             found.append({"label": part, "href": None})
             continue
@@ -855,12 +899,14 @@ def natural_order(name: str) -> str:
     return f"{given.strip()} {family.strip()}" if sep and given.strip() else name
 
 
-def person_query(authority: Authority) -> str:
-    """The search for a person's documents: their name as written in natural order, or
-    their family name alone (speakers' lists often print only that)."""
-    family = citations.person_name(authority.name)["family"]
-    full = natural_order(authority.name).replace('"', "")
-    return f'person:"{full}" OR person:"{family.replace(chr(34), "")}"'
+def person_query(name: str) -> str:
+    """The search for a person's documents: their full name, which the engine searches
+    under every spelling of that person (never the surname alone: others share it)."""
+    return f'person:"{name.replace(chr(34), "")}"'
+
+
+def _family(name: str) -> str:
+    return citations.person_name(name)["family"].replace('"', "") or name
 
 
 def _life(a: Authority) -> str:
