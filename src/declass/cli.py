@@ -23,6 +23,7 @@ from rich.table import Table
 from declass.archive import Archive, Config
 from declass.errors import DeclassError
 from declass.ingest import pipeline
+from declass.persons import link_persons
 from declass.terminal import document_view, stats_view
 from declass.terminal_ingest import run_summary
 
@@ -317,6 +318,10 @@ def serve(
     from declass.web.server import serve as serve_room
 
     config = Config.from_env(db=db, home=home)
+    with Archive(config) as archive:
+        # Person links made by earlier matching rules are brought up to date once, here,
+        # rather than on every request.
+        link_persons(archive.store)
     click.echo(f"Reading room at http://{host}:{port}/ (Ctrl-C to stop)")
     serve_room(config, host, port, workers, cache=not no_cache, threads=threads)
 

@@ -160,6 +160,9 @@ class Participant:
     role: ParticipantRole
     authority_id: str | None = None  # resolved Authority.id, when known
     post: str = ""  # office held at the time ("Minister for Foreign Affairs")
+    # A body rather than a person: an embassy, a department, an office that sends or
+    # receives ("Telegram From the Embassy in Poland to the Department of State").
+    organisation: bool = False
 
 
 @dataclass(frozen=True)

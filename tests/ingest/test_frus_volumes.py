@@ -347,3 +347,15 @@ def test_the_volume_names_its_parts_and_its_editors_roles(frus: Corpus, corpora:
     assert ids["volume-title"] == tree.xpath(f"string({title.format('volume')})", namespaces=NS)
     for editor in tree.xpath("//t:titleStmt/t:editor", namespaces=NS):
         assert ids[f"{editor.get('role')}-editor"] == editor.text
+
+
+def test_offices_in_a_heading_are_bodies_not_people(frus: Corpus) -> None:
+    """China 1964–68, doc. 1: "Telegram From the Department of State to the Embassy in
+    France" — sender and addressee are offices (`gloss type="from|to"`)."""
+    doc = frus.documents["frus:frus1964-68v30:d1"]
+    bodies = {p.name: p.role for p in doc.participants if p.organisation}
+    assert bodies == {
+        "Department of State": ParticipantRole.AUTHOR,
+        "Embassy in France": ParticipantRole.RECIPIENT,
+    }
+    assert not any(p.organisation for p in doc.participants if p.authority_id)

@@ -631,7 +631,7 @@ class _Volume:
         people += listed_participants(div, self.index, self.vol, linked)
         found = people + _gloss_correspondents(div)
         if not any(p.role in (ParticipantRole.AUTHOR, ParticipantRole.RECIPIENT) for p in found):
-            found = correspondents(head) + found
+            found = [_as_body(p) for p in correspondents(head)] + found
 
         if div.get("subtype") == "editorial-note":
             doc_type = DocumentType.EDITORIAL_NOTE
@@ -781,6 +781,20 @@ def _tidy(text: str) -> str:
 
 
 _GLOSS_ROLES = {"from": ParticipantRole.AUTHOR, "to": ParticipantRole.RECIPIENT}
+_BODIES = re.compile(
+    r"\b(?:department|embassy|legation|consulate|mission|delegation|office|ministry|bureau|"
+    r"agency|council|committee|commission|government|secretariat|staff|headquarters|"
+    r"command|station|board|administration|service)s?\b",
+    re.IGNORECASE,
+)
+
+
+def _as_body(person: Participant) -> Participant:
+    """A correspondent named by a heading is a body when its name is one ("the Embassy
+    in Poland", "the Department of State")."""
+    if not person.authority_id and _BODIES.search(person.name):
+        return replace(person, organisation=True)
+    return person
 
 
 def _gloss_correspondents(div: etree._Element) -> list[Participant]:
@@ -793,10 +807,13 @@ def _gloss_correspondents(div: etree._Element) -> list[Participant]:
     found = []
     for gloss in head.iter(f"{{{TEI_NS}}}gloss"):
         role = _GLOSS_ROLES.get(gloss.get("type", ""))
-        name = re.sub(r"^the\s+", "", inline_text(gloss), flags=re.I)
+        # "the <gloss>Embassy</gloss> in France": the office is named with what follows.
+        tail = re.split(r"\s(?:to|from|through|via)\s|[(,;]", gloss.tail or "", maxsplit=1)[0]
+        name = re.sub(r"^the\s+", "", f"{inline_text(gloss)} {tail}".strip(), flags=re.I)
+        name = " ".join(name.split())
         in_note = any(local(a) == "note" for a in gloss.iterancestors() if a is not head)
         if role is not None and name and not in_note and not _target(gloss):
-            found.append(Participant(name, role, None, ""))
+            found.append(Participant(name, role, None, "", organisation=True))
     return found
 
 

@@ -7,6 +7,7 @@ that filters and facets need. SQLite (Tantivy) and PostgreSQL (tsvector) index t
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -16,6 +17,7 @@ from declass.errors import QueryError
 from declass.model import BlockKind, Document, ParticipantRole
 from declass.names import fold
 from declass.search.analysis import index_text, terms_and_surface
+from declass.store.base import TEXT_FIELDS
 
 # People named in a document as its speakers, authors or participants; someone only
 # mentioned is found through the text instead.
@@ -41,11 +43,14 @@ _BODY = re.compile(
 _ABBREVIATION = re.compile(r"^[A-Z.&/ -]{2,}$")
 
 
-def is_person_name(name: str, authority_id: str | None) -> bool:
+def is_person_name(name: str, authority_id: str | None, organisation: bool = False) -> bool:
     """Whether a participant names a person: any that an authority resolves; otherwise a
-    name of two words or more that is not a body, a post or an abbreviation ("CIA")."""
+    name of two words or more that is not a body (as the reader marked it, or by its
+    words), a post or an abbreviation ("CIA")."""
     if authority_id:
         return True
+    if organisation:
+        return False
     bare = _HONORIFIC.sub("", name.strip())
     if len(bare.split()) < 2 or _ABBREVIATION.match(bare):
         return False
@@ -96,6 +101,26 @@ def index_columns_and_surface(doc: Document) -> tuple[tuple[str, str, str, str, 
 
 
 @dataclass(frozen=True)
+class IndexEntry:
+    """Everything a search index takes from one document, worked out once (in a reading
+    process at ingest): analysed text per field, the exact forms, neighbouring body
+    words as pairs (for phrases), and the facts."""
+
+    columns: tuple[str, str, str, str, str]
+    surface: str
+    pairs: str
+    facts: IndexFacts
+
+
+def index_entry(doc: Document) -> IndexEntry:
+    """The analysed text and facts of `doc`, for either backend's index."""
+    columns, surface = index_columns_and_surface(doc)
+    body = columns[TEXT_FIELDS.index("body")].split()
+    pairs = " ".join(map("_".join, itertools.pairwise(body)))
+    return IndexEntry(columns, surface, pairs, index_facts(doc))
+
+
+@dataclass(frozen=True)
 class IndexFacts:
     """A document's metadata as filters and facets see it."""
 
@@ -131,7 +156,7 @@ def index_facts(doc: Document) -> IndexFacts:
     named = [
         p.name
         for p in doc.participants
-        if p.role.value in NAMED_ROLES and is_person_name(p.name, p.authority_id)
+        if p.role.value in NAMED_ROLES and is_person_name(p.name, p.authority_id, p.organisation)
     ]
     keys = {c.code.casefold() for c in doc.countries} | {fold(c.name) for c in doc.countries}
     return IndexFacts(

@@ -941,7 +941,13 @@ def _participant_json(p: Participant) -> dict[str, Any]:
         "role_label": ROLES.get(p.role.value, p.role.value),
         "post": p.post,
         "authority_id": p.authority_id,
-        "href": person_path(p.authority_id) if p.authority_id else person_lookup_path(p.name),
+        "organisation": p.organisation,
+        # A body (an embassy, a department) has no person page to lead to.
+        "href": None
+        if p.organisation
+        else person_path(p.authority_id)
+        if p.authority_id
+        else person_lookup_path(p.name),
     }
 
 
@@ -956,6 +962,8 @@ def _reference_json(doc: Document) -> dict[str, str] | None:
         "lot",
         "box",
         "folder",
+        "item",
+        "barcode",
         "fond",
         "opis",
         "delo",
