@@ -192,3 +192,16 @@ def test_description_files_are_skipped_with_a_reason_never_silently(
     assert set(skipped) == {"SOURCE.md", "LICENSE.md", "frus.odd", "ids.tsv"}
     assert all(isinstance(s, Skip) and s.reason for s in result.skips)
     assert result.corpora["corpus"].skipped == 4
+
+
+def test_each_corpus_of_a_shelf_is_counted_under_its_own_name(corpora: Path) -> None:
+    """../shared/corpora: each folder that describes itself is a corpus, whether a
+    reader takes it whole (the Charter's folder) or file by file."""
+    from declass.ingest.registry import default_registry
+    from declass.ingest.walk import Walk
+
+    walk = Walk(default_registry())
+    assert walk.corpus_of(corpora, corpora / "un-charter") == "un-charter"
+    assert walk.corpus_of(corpora, corpora / "frus" / "volumes" / "x.xml.gz") == "frus"
+    assert walk.corpus_of(corpora, corpora / "README.md") == corpora.name
+    assert walk.corpus_of(corpora / "frus", corpora / "frus" / "volumes" / "x.gz") == "frus"

@@ -101,7 +101,8 @@ class Walk:
             return described[-1].name
         if self._describes_itself(root) and not self._is_shelf(root):
             return name
-        return parts[0] if len(parts) > 1 else name
+        # A folder directly below `root` (claimed whole by a reader) is its own corpus.
+        return parts[0] if len(parts) > 1 or (parts and path.is_dir()) else name
 
     def _is_shelf(self, folder: Path) -> bool:
         """A folder whose subfolders describe themselves: a shelf of corpora."""
