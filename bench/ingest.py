@@ -1,117 +1,188 @@
-"""What the catalogue costs at ingest.
+"""What the catalogue costs at ingest, for the whole of ../shared/corpora at once.
 
-For each corpus, in one process on the same files: the *baseline* reads every input
-with the same readers and throws the records away; *declass* reads them into a fresh
-SQLite archive (one transaction per record, WAL) and then re-ingests them (every record
-unchanged). Prints documents/s and MB/s for each, and the ratio to the baseline.
+In one process, on the same inputs, with the file cache warmed first (every input read
+once before either run): the *parse-only* baseline walks and reads every input with the
+same readers in the same worker processes (one per core, as ingest uses them) and
+throws the records away; *declass* ingests them into a fresh SQLite archive, then
+ingests them again (every record unchanged). Prints records/s and MB/s of input for
+each, each run's throughput as a share of the baseline's, the archive's size on disk
+(the SQLite file, its WAL and the search index), the peak memory of the run (its
+process and its reading processes together, sampled) and the load average.
 
-    .venv/bin/python bench/ingest.py [--corpora ../shared/corpora] [--only ungdc]
+    .venv/bin/python bench/ingest.py [--corpora ../shared/corpora] [--workers N]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from declass.ingest.pipeline import Progress, walk
+from declass.ingest.packed import Limits
+from declass.ingest.pipeline import default_workers, ingest
+from declass.ingest.reading import Event, read_in_process, read_in_workers
 from declass.ingest.registry import default_registry
+from declass.ingest.walk import Refused, Skip, Task, Walk
 from declass.model import Rejection
 from declass.store.sqlite import SQLiteStore
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def corpora_under(base: Path) -> dict[str, list[Path]]:
-    hsg = base / "hsg"
-    return {
-        "ungdc": [base / "ungdc" / "UNGDC_1946-2022.tgz"],
-        "tei (frus-history, milestones, rdcr)": [
-            hsg / "frus-history",
-            hsg / "milestones",
-            hsg / "rdcr",
-        ],
-        "hsg people.tgz": [hsg / "people.tgz"],
-        "hsg pocom": [hsg / "pocom"],
-        "hsg visits + travels": [hsg / "visits", hsg / "travels"],
-    }
+def inputs_under(base: Path) -> list[Path]:
+    """Every corpus folder (what `declass ingest ../shared/corpora/*` is given)."""
+    return sorted(p for p in base.iterdir() if p.is_dir())
 
 
-def size_mb(paths: list[Path]) -> float:
+def files_under(paths: list[Path]) -> list[Path]:
+    return [f for p in paths for f in ([p] if p.is_file() else sorted(p.rglob("*"))) if f.is_file()]
+
+
+def warm(paths: list[Path]) -> int:
+    """Read every input file once, so that both runs find it in the file cache."""
     total = 0
-    for p in paths:
-        total += p.stat().st_size if p.is_file() else sum(f.stat().st_size for f in p.rglob("*"))
-    return total / 1e6
+    for f in files_under(paths):
+        with f.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                total += len(chunk)
+    return total
 
 
-def read_only(paths: list[Path]) -> int:
-    """Baseline: walk and parse with the same readers, store nothing."""
+def parse_only(paths: list[Path], workers: int) -> int:
+    """The baseline: walk and read with the same readers and workers, store nothing."""
     registry = default_registry()
+    walk = Walk(registry, Limits())
+
+    def found() -> Iterator[Task | Skip | Refused]:
+        for path in paths:
+            yield from walk.inputs(path)
+
+    events: Iterator[Event] = (
+        read_in_workers(found(), registry, workers) if workers > 1 else read_in_process(found())
+    )
     n = 0
-    for path in paths:
-        for found in walk(path, registry, Progress()):
-            if isinstance(found, Rejection):
-                continue
-            source, reader = found
-            for item in reader.read(source):
-                n += not isinstance(item, Rejection)
+    for event in events:
+        if isinstance(event, tuple):
+            n += sum(not isinstance(item, Rejection) for item in event[2])
     return n
 
 
-def timed(fn: Callable[[], int]) -> tuple[int, float]:
-    start = time.perf_counter()
-    n = fn()
-    return n, time.perf_counter() - start
+class PeakMemory:
+    """The largest resident memory of this process and all its descendants together,
+    sampled every `every` seconds while the block runs."""
+
+    def __init__(self, every: float = 0.2) -> None:
+        self.every = every
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, tree_rss(os.getpid()))
+            self._stop.wait(self.every)
+
+
+def tree_rss(root: int) -> int:
+    """Resident bytes of `root` and its descendants (forkserver workers included)."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            fields = stat[stat.rindex(")") + 2 :].split()
+            parents[int(entry.name)] = int(fields[1])
+            rss[int(entry.name)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, ValueError, IndexError):
+            continue
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo += [child for child, parent in parents.items() if parent == pid]
+    return total
+
+
+def archive_bytes(db: Path) -> int:
+    """The SQLite file, its WAL and shared memory, and the search index folder."""
+    files = [f for f in db.parent.glob(db.name + "*") if f.is_file()]
+    index = db.with_name(db.name + ".search")
+    files += [f for f in index.rglob("*") if f.is_file()] if index.exists() else []
+    return sum(f.stat().st_size for f in files)
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def timed(fn: Callable[[], int]) -> tuple[int, float, int, str]:
+    before = load_average()
+    with PeakMemory() as memory:
+        start = time.perf_counter()
+        n = fn()
+        seconds = time.perf_counter() - start
+    return n, seconds, memory.peak, f"{before} → {load_average()}"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpora", type=Path, default=ROOT.parent / "shared" / "corpora")
-    parser.add_argument("--only", help="run only corpora whose name contains this")
+    parser.add_argument("--workers", type=int, default=default_workers())
+    parser.add_argument("--keep", type=Path, help="Build the archive here and keep it")
     args = parser.parse_args()
-    from declass.ingest.pipeline import ingest
+    paths = inputs_under(args.corpora)
+    mb = warm(paths) / 1e6
+    print(f"{len(paths)} corpora, {mb:,.0f} MB of input read once into the file cache")
+    rows = []
+    n, s, peak, load = timed(lambda: parse_only(paths, args.workers))
+    rows.append(("parse only (readers, no store)", n, s, peak, load, None))
+    base_seconds = s  # the same input: throughput shares are ratios of times
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = args.keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        db = folder / "bench.sqlite3"
+        store = SQLiteStore(db)
+        store.migrate()
 
-    rows: list[tuple[str, ...]] = []
-    for name, paths in corpora_under(args.corpora).items():
-        if args.only and args.only not in name:
-            continue
-        mb = size_mb(paths)
-        base_n, base_s = timed(lambda paths=paths: read_only(paths))
-        with tempfile.TemporaryDirectory() as tmp:
-            store = SQLiteStore(Path(tmp) / "bench.sqlite3")
-            store.migrate()
+        def load_all() -> int:
+            r = ingest(store, paths, default_registry(), workers=args.workers)
+            return r.added + r.updated + r.unchanged
 
-            def load(store: SQLiteStore = store, paths: list[Path] = paths) -> int:
-                r = ingest(store, paths, default_registry())
-                return r.added + r.updated + r.unchanged
-
-            n, s = timed(load)
-            again_n, again_s = timed(load)
-            db_mb = (Path(tmp) / "bench.sqlite3").stat().st_size / 1e6
-            store.close()
-        for label, count, secs in (
-            ("baseline: read only", base_n, base_s),
-            ("declass: ingest", n, s),
-            ("declass: re-ingest", again_n, again_s),
-        ):
-            rows.append(
-                (
-                    name,
-                    label,
-                    f"{count:,}",
-                    f"{secs:.2f}",
-                    f"{count / secs:,.0f}",
-                    f"{mb / secs:.2f}",
-                    f"{secs / base_s:.2f}x",
-                    f"{db_mb:.0f}" if label == "declass: ingest" else "",
-                )
-            )
-    header = ("corpus", "run", "records", "s", "records/s", "MB/s", "time vs baseline", "db MB")
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    for row in [header, tuple("-" * w for w in widths), *rows]:
-        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)))
+        for label in ("declass: ingest", "declass: re-ingest (unchanged)"):
+            n, s, peak, load = timed(load_all)
+            rows.append((label, n, s, peak, load, archive_bytes(db)))
+        store.close()
+    print(
+        f"\n{args.workers} reading processes, {os.cpu_count()} cores; throughput (MB of input"
+        " a second) as a share of the parse-only run's; records: what each run counts (the"
+        " readers' items; the store's outcomes, a collection once); peak RSS of the run's"
+        " whole process tree\n"
+    )
+    header = ("run", "records", "s", "records/s", "MB/s", "of parse-only", "archive MB")
+    print(
+        f"{header[0]:32} {header[1]:>8} {header[2]:>7} {header[3]:>9} {header[4]:>6}"
+        f" {header[5]:>13} {header[6]:>10} {'peak RSS MB':>11}  load (1/5/15, before → after)"
+    )
+    for label, n, s, peak, load, size in rows:
+        share = base_seconds / s
+        print(
+            f"{label:32} {n:>8,} {s:7.1f} {n / s:9,.0f} {mb / s:6.2f} {share:12.0%}"
+            f" {size / 1e6 if size else 0:10,.0f} {peak / 1e6:11,.0f}  {load}"
+        )
 
 
 if __name__ == "__main__":

@@ -1,13 +1,18 @@
 """Search speed over the whole UN General Debate Corpus: declass beside Tantivy and FTS5.
 
-The same fixed mix of 220 queries (words, two-word, phrases, fielded, date-ranged,
-faceted) runs against: declass (search + all facet counts; snippets off, and once
-with snippets on), Tantivy (tantivy-py, English stemming; top 10 + count) and plain
-SQLite FTS5 with default settings (top 10 by bm25 + count). All index the same text,
-in this process, in this run. Prints p50/p95 latency, throughput and index size: in
-the steady state (the mix's second pass) and, for declass and Tantivy, on the first
-pass, where each name is new to the process and declass generates its spellings.
-declass's cache of totals and facets is dropped before every query.
+The same fixed mix of about 200 distinct queries (words, two-word, phrases, fielded,
+date-ranged, faceted) runs against: declass (search + all facet counts; snippets off,
+and once with snippets on), Tantivy (tantivy-py, English stemming; top 10 + count, and
+once with its own SnippetGenerator over a stored body) and plain SQLite FTS5 with
+default settings (top 10 by bm25 + count). All index the same text, in this process,
+in this run. Both engines get the same threads: on two cores declass counts its total
+and facets on a second thread while it ranks the page, and so does the Tantivy peer
+(its count on a second thread, its top 10 on this one); the one-core table pins the
+whole process, both engines, to one core. Prints p50/p95 latency, throughput and
+index size, in the steady state (the mix's second pass) and, on two cores, on the
+first pass, where each name is new to the process and declass generates its
+spellings. declass's cache of totals and facets is off. The load average of the
+machine is printed beside each table.
 
     .venv/bin/python bench/search.py [--tarball PATH] [--cache DIR]
 """
@@ -15,6 +20,7 @@ declass's cache of totals and facets is dropped before every query.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sqlite3
 import statistics
@@ -22,8 +28,10 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -161,7 +169,6 @@ def query_mix() -> list[Spec]:
     specs: list[Spec] = [Spec((w,)) for w in WORDS[:80]]
     specs += [Spec(p) for p in PAIRS]  # 20 two-word
     specs += [Spec(p, phrase=True) for p in PAIRS]  # 20 phrases
-    specs += [Spec(p, phrase=True) for p in PAIRS]  # same phrases a second time: warm
     specs += [
         Spec((w,), title=True)
         for w in (
@@ -203,13 +210,17 @@ def timed(run: Callable[[Spec], object], specs: list[Spec]) -> tuple[list[float]
     return passes
 
 
-def build_tantivy(store: Store, folder: Path) -> tuple[Callable[[Spec], object], int]:
+def build_tantivy(
+    store: Store, folder: Path, pool: ThreadPoolExecutor
+) -> tuple[Callable[[Spec], object], Callable[[Spec], object], int]:
+    """The peer: its top 10 ranked on this thread while its count runs on `pool` (as
+    declass counts); and the same with a snippet of each hit from its SnippetGenerator."""
     import tantivy
 
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("id", stored=True, tokenizer_name="raw")
     builder.add_text_field("title", stored=True, tokenizer_name="en_stem")
-    builder.add_text_field("body", tokenizer_name="en_stem")
+    builder.add_text_field("body", stored=True, tokenizer_name="en_stem")
     builder.add_text_field("country", tokenizer_name="raw")
     builder.add_integer_field("year", indexed=True, fast=True)
     schema = builder.build()
@@ -231,7 +242,7 @@ def build_tantivy(store: Store, folder: Path) -> tuple[Callable[[Spec], object],
     index.reload()
     searcher = index.searcher()
 
-    def run(spec: Spec) -> object:
+    def query(spec: Spec) -> Any:
         text = " ".join(spec.words)
         text = f'"{text}"' if spec.phrase else " AND ".join(spec.words)
         fields = ["title"] if spec.title else ["title", "body"]
@@ -249,11 +260,27 @@ def build_tantivy(store: Store, folder: Path) -> tuple[Callable[[Spec], object],
                     ),
                 )
             )
-        result = searcher.search(tantivy.Query.boolean_query(parts), 10, count=True)
-        return [searcher.doc(a)["id"][0] for _, a in result.hits], result.count
+        return tantivy.Query.boolean_query(parts)
+
+    def top(q: Any) -> tuple[list[Any], int]:
+        counting = pool.submit(lambda: searcher.search(q, 1, count=True).count)
+        hits = searcher.search(q, 10, count=False).hits
+        return hits, counting.result()
+
+    def run(spec: Spec) -> object:
+        hits, count = top(query(spec))
+        return [searcher.doc(a)["id"][0] for _, a in hits], count
+
+    def run_with_snippets(spec: Spec) -> object:
+        q = query(spec)
+        hits, count = top(q)
+        snippets = tantivy.SnippetGenerator.create(searcher, q, schema, "body")
+        snippets.set_max_num_chars(240)
+        docs = [searcher.doc(a) for _, a in hits]
+        return [(d["id"][0], snippets.snippet_from_doc(d).to_html()) for d in docs], count
 
     size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
-    return run, size
+    return run, run_with_snippets, size
 
 
 def build_fts5(store: Store, path: Path) -> tuple[Callable[[Spec], object], int]:
@@ -310,48 +337,74 @@ def main() -> None:
     args = parser.parse_args()
     store = ungdc_archive(args.tarball, args.cache)
     specs = query_mix()
-    print(f"{len(store.document_ids()):,} speeches, {len(specs)} queries")
+    assert len(set(specs)) == len(specs), "a query of the mix is repeated"
+    print(f"{len(store.document_ids()):,} speeches, {len(specs)} distinct queries")
     work = Path(tempfile.mkdtemp(prefix="declass-bench-"))
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="peer-count")
     try:
         started = time.perf_counter()
-        tantivy_run, tantivy_size = build_tantivy(store, work / "tantivy")
+        tantivy_run, tantivy_snippets, tantivy_size = build_tantivy(store, work / "tantivy", pool)
         print(f"tantivy indexed in {time.perf_counter() - started:.0f}s")
         started = time.perf_counter()
         fts_run, fts_size = build_fts5(store, work / "fts5.sqlite3")
         print(f"plain fts5 indexed in {time.perf_counter() - started:.0f}s")
         index = store._search.index  # type: ignore[attr-defined]
+        # Every query counts its total and facets anew: the cache that answers a
+        # repeated query (paging, a second reader) is off.
+        index.cache_counts = False
 
         def declass_run(spec: Spec, snippets: bool) -> object:
-            # Every query counts its total and facets anew: the cache that answers a
-            # repeated query (paging, a second reader) is left out of the comparison.
-            index.forget_counts()
             return search(store, spec.declass(), snippets=snippets)
 
         declass_size = declass_index_size(store)
-        facets_first, facets = timed(lambda s: declass_run(s, False), specs)
-        _, snippets = timed(lambda s: declass_run(s, True), specs)
-        tantivy_first, tantivy = timed(tantivy_run, specs)
-        _, fts = timed(fts_run, specs)
-        rows = [
-            ("declass (+ facets)", facets, declass_size),
-            ("declass (+ facets, snippets)", snippets, declass_size),
-            ("tantivy 0.27 (top 10 + count)", tantivy, tantivy_size),
-            ("sqlite fts5 default (top 10 + count)", fts, fts_size),
-        ]
-        first = [
-            ("declass (+ facets), first pass", facets_first, declass_size),
-            ("tantivy 0.27, first pass", tantivy_first, tantivy_size),
-        ]
+        cores = sorted(os.sched_getaffinity(0))
+        tables = []
+        for label, allowed in (("two cores", cores[:2]), ("one core", cores[:1])):
+            pin(allowed)
+            load = load_average()
+            facets_first, facets = timed(lambda s: declass_run(s, False), specs)
+            _, snippets = timed(lambda s: declass_run(s, True), specs)
+            tantivy_first, tantivy = timed(tantivy_run, specs)
+            _, tantivy_snip = timed(tantivy_snippets, specs)
+            _, fts = timed(fts_run, specs)
+            load = f"{load} → {load_average()}"
+            rows = [
+                ("declass (+ facets)", facets, declass_size),
+                ("declass (+ facets, snippets)", snippets, declass_size),
+                ("tantivy 0.27 (top 10 + count)", tantivy, tantivy_size),
+                ("tantivy 0.27 (+ SnippetGenerator)", tantivy_snip, tantivy_size),
+                ("sqlite fts5 default (top 10 + count)", fts, fts_size),
+            ]
+            tables.append((f"steady state (second pass over the mix), {label}", rows, load))
+            if label == "two cores":
+                first = [
+                    ("declass (+ facets), first pass", facets_first, declass_size),
+                    ("tantivy 0.27, first pass", tantivy_first, tantivy_size),
+                ]
+                tables.append((f"first pass (every name new to the process), {label}", first, load))
+        pin(cores)
     finally:
+        pool.shutdown()
         shutil.rmtree(work, ignore_errors=True)
-    print_table("steady state (second pass over the mix)", rows)
-    print_table("first pass (every name new to the process)", first)
+    for title, rows, load in tables:
+        print_table(title, rows, load)
 
 
-def print_table(title: str, rows: list[tuple[str, list[float], int]]) -> None:
+def pin(cpus: list[int]) -> None:
+    """Every thread of this process (Tantivy's and the counting pools' too) on `cpus`."""
+    for task in Path("/proc/self/task").iterdir():
+        os.sched_setaffinity(int(task.name), cpus)
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def print_table(title: str, rows: list[tuple[str, list[float], int]], load: str) -> None:
     peer_p95 = statistics.quantiles(next(t for n, t, _ in rows if "tantivy" in n), n=20)[18]
     print(
-        f"\n{title}\n{'engine':40} {'p50 ms':>8} {'p95 ms':>8} {'q/s':>8} {'index MB':>9} "
+        f"\n{title}; load average (1/5/15 min) {load}\n"
+        f"{'engine':40} {'p50 ms':>8} {'p95 ms':>8} {'q/s':>8} {'index MB':>9} "
         f"{'p95 / tantivy':>14}"
     )
     for name, times, size in rows:

@@ -288,8 +288,10 @@ class TantivyIndex:
         self._shape: dict[str, tuple[int, str | None]] = {}
         self._vocabulary: dict[str, list[tuple[str, int]]] | None = None
         self._executor: ThreadPoolExecutor | None = None
-        # Totals and facet counts of recent queries, for the current searcher.
+        # Totals and facet counts of recent queries, for the current searcher (off: every
+        # query counted anew, as benchmarks of the engine want).
         self._counts: dict[Any, _Counted] = {}
+        self.cache_counts = True
         self._numbers: dict[str, int] | None = None  # person key → number (PEOPLE_FILE)
         self._numbers_saved = 0
         self._persons: dict[int, str] = {}  # and back, as the current searcher knows them
@@ -475,7 +477,7 @@ class TantivyIndex:
         # The total and the facets do not depend on the page: a reader paging through
         # results, or asking again, is answered from the cache of this searcher.
         key = (request.expression, restricted and day, tuple(wanted), size)
-        counted = counts_cache.get(key)
+        counted = counts_cache.get(key) if self.cache_counts else None
         share = counted.share if counted is not None else 1.0
         everyone = int(searcher.num_docs)
         # A large index: a query that would read more postings than EXACT_WORK is counted
@@ -520,7 +522,7 @@ class TantivyIndex:
         if counting is not None:
             counted = counting.result()
             with self._lock:
-                if self._counts is counts_cache:
+                if self._counts is counts_cache and self.cache_counts:
                     counts_cache[key] = counted
                     while len(counts_cache) > COUNTS_CACHED:
                         counts_cache.pop(next(iter(counts_cache)))

@@ -94,8 +94,10 @@ def create_app(
     extra_routes: Sequence[BaseRoute] = (),
     nav: Sequence[NavLink] = (),
     template_dirs: Sequence[Path] = (),
+    cache: bool = True,
 ) -> Starlette:
-    """The reading room over `archive`: HTML pages, the JSON API under /api, static files."""
+    """The reading room over `archive`: HTML pages, the JSON API under /api, static files
+    (`cache` False: no search result is kept, for benchmarks of the engine)."""
     routes: list[BaseRoute] = [
         *api.routes,
         *parallels.routes,
@@ -112,7 +114,7 @@ def create_app(
         },
     )
     app.add_middleware(SecurityHeaders)
-    app.state.room = ReadingRoom(archive)
+    app.state.room = ReadingRoom(archive, cache=cache)
     app.state.templates = templates_for(template_dirs)
     app.state.templates.env.globals["nav"] = [*DEFAULT_NAV, *nav]
     return app

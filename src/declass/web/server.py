@@ -1,0 +1,127 @@
+"""How the reading room is served: several processes, and no request on the event loop.
+
+The handlers call the archive directly (SQLite, Tantivy, the snippet reader), and that
+work blocks. Each HTTP request is therefore run on a thread of a pool, with an event
+loop of its own, so that a slow search never stalls the loop that accepts and answers
+the other readers; Tantivy lets go of Python's lock while it searches, so the threads
+overlap. Several worker processes (one per core by default) share the listening
+socket and open the same archive; the parent brings the search index level with the
+catalogue before they start, so each only reads it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from declass.archive import Archive, Config
+
+THREADS = 8  # requests in progress at once in one process
+_CACHE_ENV = "DECLASS_SERVE_CACHE"
+_THREADS_ENV = "DECLASS_SERVE_THREADS"
+
+
+class OffLoop:
+    """Runs each HTTP request of `app` on a pool thread with an event loop of its own;
+    what the request receives and sends still goes through the server's loop."""
+
+    def __init__(self, app: ASGIApp, threads: int = THREADS) -> None:
+        self.app = app
+        self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="request")
+        self.local = threading.local()
+
+    def _loop(self) -> asyncio.AbstractEventLoop:
+        loop: asyncio.AbstractEventLoop | None = getattr(self.local, "loop", None)
+        if loop is None:
+            loop = self.local.loop = asyncio.new_event_loop()
+        return loop
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        server_loop = asyncio.get_running_loop()
+
+        async def on_server(call: Any) -> Any:
+            future = asyncio.run_coroutine_threadsafe(call, server_loop)
+            return await asyncio.wrap_future(future)
+
+        async def receive_here() -> Any:
+            return await on_server(receive())
+
+        async def send_here(message: Any) -> None:
+            await on_server(send(message))
+
+        def run() -> None:
+            self._loop().run_until_complete(self.app(scope, receive_here, send_here))
+
+        await server_loop.run_in_executor(self.pool, run)
+
+
+def reading_room(archive: Archive, cache: bool = True, threads: int = THREADS) -> ASGIApp:
+    """The reading room over `archive`, its requests run off the event loop; `cache`
+    False turns off every cache of results and counts (for benchmarks of the engine)."""
+    from declass.web import create_app
+
+    app: Starlette = create_app(archive, cache=cache)
+    if not cache:
+        # The index's own cache of totals and facets (the embedded archive's).
+        index = getattr(getattr(archive.store, "_search", None), "index", None)
+        if index is not None:
+            index.cache_counts = False
+    # threads=0: requests on the event loop itself (how it was served before).
+    return OffLoop(app, threads) if threads > 0 else app
+
+
+def app_from_env() -> ASGIApp:
+    """The reading room of one worker process, configured by `serve` through the
+    environment (each worker opens the archive itself)."""
+    archive = Archive(Config.from_env())
+    cache = os.environ.get(_CACHE_ENV, "1") != "0"
+    return reading_room(archive, cache, int(os.environ.get(_THREADS_ENV, THREADS)))
+
+
+def default_workers() -> int:
+    """One worker process per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def serve(
+    config: Config,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: int | None = None,
+    cache: bool = True,
+    threads: int = THREADS,
+) -> None:
+    """Serve the reading room of `config` until interrupted, with `workers` processes."""
+    import uvicorn
+
+    with Archive(config) as archive:
+        # Level the index once here: the workers then find it level and only read it.
+        archive.store.term_counts(["settle"])
+    os.environ.update(
+        {
+            "DECLASS_DB": config.db,
+            "DECLASS_HOME": str(config.home),
+            _CACHE_ENV: "1" if cache else "0",
+            _THREADS_ENV: str(threads),
+        }
+    )
+    uvicorn.run(
+        "declass.web.server:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers or default_workers(),
+        log_level="warning",
+    )
