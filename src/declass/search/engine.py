@@ -8,19 +8,21 @@ passage of each document on the page.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from declass.errors import NotFound, QueryError
-from declass.model import AuthorityKind, Document, HistoricalDate
+from declass.model import AuthorityKind, HistoricalDate
 from declass.persons.directory import display_name
 from declass.persons.spellings import parse_spelling
 from declass.search import analysis, query
 from declass.search.analysis import fold_word
 from declass.search.expansion import expand_name
 from declass.search.query import And, DateRange, Field, Node, Not, Or, Phrase, Word
+from declass.search.snippets import Snippet, page_snippets, wanted_words
 from declass.store.base import (
     FACET_FIELDS,
     AllOf,
@@ -30,7 +32,6 @@ from declass.store.base import (
     FacetCount,
     FieldFilter,
     IndexExpression,
-    IndexHit,
     MatchAll,
     SearchRequest,
     Store,
@@ -40,25 +41,8 @@ from declass.store.base import (
 SORTS = ("relevance", "date")
 PAGE_SIZE = 10
 _PERSON_SPREAD = 3  # person facet values read per shown, before merging per person
-SNIPPET_CHARS = 240
 _CAPITALISED = re.compile(r"^[A-Z\u0400-\u042f]|[\u3400-\u9fff]")
 _NON_LATIN_NAME = re.compile(r"[\u0400-\u04ff\u3400-\u9fff]")
-
-
-@dataclass(frozen=True)
-class Snippet:
-    """A passage of the document with the spans of matched words."""
-
-    text: str
-    highlights: tuple[tuple[int, int], ...]
-
-    def marked(self, start: str = "[", end: str = "]") -> str:
-        out, last = [], 0
-        for s, e in self.highlights:
-            out += [self.text[last:s], start, self.text[s:e], end]
-            last = e
-        out.append(self.text[last:])
-        return "".join(out)
 
 
 @dataclass(frozen=True)
@@ -147,8 +131,11 @@ def search(
         name: counts[:facet_size] if name != "person" else _persons(store, counts, facet_size)
         for name, counts in found.facets.items()
     }
-    highlight = _highlight_terms(expression)
-    results = tuple(_result(store, hit, highlight, snippets) for hit in found.hits)
+    marked = page_snippets(store, found.hits, wanted_words(expression)) if snippets else []
+    results = tuple(
+        Result(h.doc_id, h.title, h.sort_date, h.score, m, _date_label(h.date_start, h.date_end))
+        for h, m in itertools.zip_longest(found.hits, marked)
+    )
     return SearchResults(
         query=text,
         total=found.total,
@@ -162,19 +149,6 @@ def search(
         expanded=expand,
         selected_facets=selected,
         exact=found.exact,
-    )
-
-
-def _result(
-    store: Store, hit: IndexHit, highlight: tuple[frozenset[str], tuple[str, ...]], snippets: bool
-) -> Result:
-    if not snippets:
-        label = _date_label(hit.date_start, hit.date_end)
-        return Result(hit.doc_id, hit.title, hit.sort_date, hit.score, None, label)
-    doc = store.document(hit.doc_id)
-    label = doc.date.display() if doc.date else ""
-    return Result(
-        hit.doc_id, hit.title, hit.sort_date, hit.score, best_passage(doc, highlight), label
     )
 
 
@@ -406,89 +380,3 @@ def _replace_terms(e: IndexExpression, near: dict[str, tuple[str, ...]]) -> Inde
     if isinstance(e, Excluding):
         return Excluding(_replace_terms(e.part, near))
     return e
-
-
-def _highlight_terms(e: IndexExpression) -> tuple[frozenset[str], tuple[str, ...]]:
-    """Whole words and word starts to mark: those the query asks for, not excludes."""
-    whole: set[str] = set()
-    starts: list[str] = []
-
-    def walk(x: IndexExpression) -> None:
-        if isinstance(x, TermMatch):
-            whole.update(x.words[:-1] if x.prefix else x.words)
-            if x.prefix:
-                starts.append(x.words[-1])
-        elif isinstance(x, AllOf | AnyOf):
-            for p in x.parts:
-                walk(p)
-
-    walk(e)
-    return frozenset(whole), tuple(starts)
-
-
-def _probe(term: str) -> str:
-    return term[: max(3, len(term) - 1)]
-
-
-def _passages(body: list[str], probes: tuple[str, ...]) -> Iterable[str]:
-    """The body's blocks that can hold a matched word."""
-    for block in body:
-        low = fold_word(block)
-        if any(p in low for p in probes):
-            yield block
-
-
-def best_passage(
-    doc: Document, terms: tuple[frozenset[str], tuple[str, ...]], size: int = SNIPPET_CHARS
-) -> Snippet | None:
-    """The window of about `size` characters holding the most different matched words."""
-    whole, starts = terms
-    if not whole and not starts:
-        return None
-    # Cheap pre-check: an analysed word is (nearly always) a start of its surface word;
-    # its last letter may differ ("happi" for "happy"), so it is left out of the probe.
-    probes = tuple({_probe(w) for w in whole} | {s[:3] for s in starts})
-    best: tuple[int, int, str, list[tuple[int, int]]] | None = None
-    wanted = len(whole) + len(starts)
-    body = [b.text for t in doc.texts for b in t.blocks]
-    heads = frozenset(p[:3] for p in probes)
-    for block in _passages(body, probes):
-        found = [
-            (t.start, t.end, t.term)
-            for t in analysis.tokens_starting(block, heads)
-            if t.term in whole or t.term.startswith(starts or ("\0",))
-        ]
-        end = 0
-        for i, (s, _, _) in enumerate(found):
-            # `end` only moves forward: the windows slide along the block.
-            end = max(end, i)
-            while end < len(found) and found[end][1] <= s + size:
-                end += 1
-            window = found[i:end]
-            score = (len({f[2] for f in window}), len(window))
-            if best is None or score > best[:2]:
-                best = (*score, block, [(f[0], f[1]) for f in window])
-        # A window with every word of the query, each about twice, will not be beaten
-        # by much: stop reading a long document there.
-        if best is not None and best[0] >= wanted and best[1] >= 2 * wanted:
-            break
-    if best is None:
-        # The match is in the metadata (title, speaker, country): the title above says
-        # so; the snippet shows how the record opens instead of repeating it.
-        first = next((b for b in body if b.strip()), "")
-        if len(first) > size:
-            cut = first.rfind(" ", 0, size)
-            first = first[: cut if cut > size // 2 else size] + "…"
-        return Snippet(first, ()) if first else None
-    _, _, block, spans = best
-    begin = max(0, spans[0][0] - size // 4)
-    if begin:
-        space = block.find(" ", begin)
-        begin = space + 1 if 0 <= space < spans[0][0] else begin
-    end = min(len(block), begin + size + size // 4)
-    if end < len(block):
-        space = block.rfind(" ", spans[-1][1], end)
-        end = space if space > spans[-1][1] else end
-    text = ("…" if begin else "") + block[begin:end] + ("…" if end < len(block) else "")
-    shift = begin - (1 if begin else 0)
-    return Snippet(text, tuple((s - shift, e - shift) for s, e in spans if e <= end))
