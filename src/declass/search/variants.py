@@ -548,6 +548,4 @@ def name_forms(name: str) -> frozenset[str]:
         forms = chinese_forms(name) | russian_forms(name) | palladius_forms(name)
     original = fold_word(name)
     # Some schemes mark letters with "·" or "`" (Kissing·er): not spellings anyone prints.
-    return frozenset(
-        f for f in forms if fold_word(f) != original and not _SCHEME_MARKS.search(f)
-    )
+    return frozenset(f for f in forms if fold_word(f) != original and not _SCHEME_MARKS.search(f))

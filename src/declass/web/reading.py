@@ -641,9 +641,7 @@ class ReadingRoom:
                 }
                 for i in found.identifications
             ],
-            "records": [
-                {"id": m.authority_id, "evidence": m.evidence} for m in found.members
-            ],
+            "records": [{"id": m.authority_id, "evidence": m.evidence} for m in found.members],
             "identifiers": [{"scheme": sc, "value": v} for sc, v in main.identifiers],
             "posts": [_event_json(e) for e in posts],
             "events": [_event_json(e) for e in events],
