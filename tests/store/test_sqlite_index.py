@@ -58,7 +58,7 @@ def test_writes_never_published_are_caught_up(tmp_path: Path) -> None:
     # A process that committed to SQLite but died before its index saw the documents
     # (here: one that never hands them to the index, and never closes).
     crashed = SQLiteStore(db)
-    crashed._search.stage = lambda row, doc: None  # type: ignore[method-assign]
+    crashed._search.stage = lambda row, doc, made=None: None  # type: ignore[method-assign]
     _put_notes(crashed, range(2, 6), "blockade")
     crashed.db.close()
     store = SQLiteStore(db)

@@ -23,6 +23,7 @@ from declass.ingest.walk import Refused, Skip, Task, Walk
 from declass.model import Collection, Record, Rejection
 from declass.persons.identity import link_persons
 from declass.store.base import Store, WriteOutcome
+from declass.store.prepared import Prepared, prepare
 
 # Records a transaction: one each would make a large corpus slow to store (PostgreSQL
 # most of all); batches span files, as many corpora hold one record a file.
@@ -130,7 +131,8 @@ def ingest(
         large = progress.total_bytes >= PARALLEL_FROM_BYTES
         workers = default_workers() if large else 1
     if workers > 1:
-        events: Iterator[Event] = read_in_workers(found(), registry, workers)
+        # The reading processes also encode and analyse each record: the writer only writes.
+        events: Iterator[Event] = read_in_workers(found(), registry, workers, prepare)
     else:
         events = read_in_process(found())
     for event in events:
@@ -164,7 +166,8 @@ class _Writer:
         self.progress = progress
         self.on_progress = on_progress
         self.collections_seen: set[Collection] = set()
-        self.pending: list[tuple[Record, str, str]] = []  # record, source label, corpus
+        # Record, what a reading process prepared of it (or None), source label, corpus.
+        self.pending: list[tuple[Record, Prepared | None, str, str]] = []
 
     def notify(self) -> None:
         if self.on_progress:
@@ -178,8 +181,8 @@ class _Writer:
         if isinstance(event, Refused):
             self.reject(event.rejection, event.corpus)
             return
-        label, corpus, items = event
-        for item in items:
+        label, corpus, items, made = event
+        for item, ready in zip(items, made or [None] * len(items), strict=True):
             if isinstance(item, Rejection):
                 self.reject(item, corpus)
                 continue
@@ -189,7 +192,7 @@ class _Writer:
                 if item in self.collections_seen:
                     continue
                 self.collections_seen.add(item)
-            self.pending.append((item, label, corpus))
+            self.pending.append((item, ready, label, corpus))
             if len(self.pending) >= BATCH_SIZE:
                 self.flush()
 
@@ -213,11 +216,13 @@ class _Writer:
         if not batch:
             return
         try:
-            outcomes = self.store.put_many([record for record, _, _ in batch], self.run_id)
-            for outcome, (_, _, corpus) in zip(outcomes, batch, strict=True):
+            records = [record for record, _, _, _ in batch]
+            made = [ready for _, ready, _, _ in batch]
+            outcomes = self.store.put_many(records, self.run_id, made)
+            for outcome, (_, _, _, corpus) in zip(outcomes, batch, strict=True):
                 self.count(outcome, corpus)
         except StorageError:
-            for record, label, corpus in batch:
+            for record, _, label, corpus in batch:
                 try:
                     self.count(self.store.put(record, self.run_id), corpus)
                 except StorageError as exc:

@@ -13,7 +13,7 @@ import multiprocessing
 import pickle
 import queue
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from declass.errors import IngestError
@@ -22,8 +22,11 @@ from declass.ingest.source import Source
 from declass.ingest.walk import Refused, Skip, Task
 from declass.model import Item, Rejection
 
-# What an input yielded so far: its source label, its corpus, and the items themselves.
-Chunk = tuple[str, str, list[Item]]
+# What an input yielded so far: its source label, its corpus, the items themselves, and
+# (when reading processes prepare them) each record prepared for the write, aligned.
+Chunk = tuple[str, str, list[Item], list[Any] | None]
+# Prepares one record for the write (store.prepared.prepare), in the reading process.
+Preparer = Callable[[Any], Any]
 Event = Skip | Refused | Chunk
 
 # Items sent across a process boundary at once: large enough to amortise the pickling,
@@ -49,20 +52,25 @@ def read_source(reader: Reader, source: Source) -> Iterator[list[Item]]:
 
 
 def read_in_process(found: Iterable[Task | Skip | Refused]) -> Iterator[Event]:
-    """Read each task here, one after another."""
+    """Read each task here, one after another (the store prepares what it writes)."""
     for item in found:
         if isinstance(item, Task):
             for chunk in read_source(item.reader, item.source):
-                yield (item.source.label, item.corpus, chunk)
+                yield (item.source.label, item.corpus, chunk, None)
         else:
             yield item
 
 
 def read_in_workers(
-    found: Iterable[Task | Skip | Refused], registry: Registry, workers: int
+    found: Iterable[Task | Skip | Refused],
+    registry: Registry,
+    workers: int,
+    prepare: Preparer | None = None,
 ) -> Iterator[Event]:
-    """Read the tasks in `workers` processes while the caller stores what they yield."""
-    pool = _Pool(registry, workers)
+    """Read the tasks in `workers` processes while the caller stores what they yield;
+    with `prepare` (a module-level function), the processes also prepare each record
+    for the write, so that the one writer only writes."""
+    pool = _Pool(registry, workers, prepare)
     try:
         yield from pool.run(found)
     finally:
@@ -78,7 +86,23 @@ _FEEDER_DONE = "feeder-done"
 _FEEDER_FAILED = "feeder-failed"
 
 
-def _work(number: int, blob: bytes, tasks: Any, results: Any) -> None:
+def _prepared(chunk: list[Item], prepare: Preparer | None) -> list[Any] | None:
+    """Each record of `chunk` prepared for the write; None where that failed (the
+    writer then tries, and reports the record as it would have)."""
+    if prepare is None:
+        return None
+    made: list[Any] = []
+    for item in chunk:
+        try:
+            made.append(None if isinstance(item, Rejection) else prepare(item))
+        except Exception:
+            made.append(None)
+    return made
+
+
+def _work(
+    number: int, blob: bytes, tasks: Any, results: Any, prepare: Preparer | None = None
+) -> None:
     """A worker: read each task it is handed, send the chunks back, pickled here so that
     an unpicklable record becomes a rejection rather than a silent loss."""
     registry: Registry = pickle.loads(blob)
@@ -91,20 +115,24 @@ def _work(number: int, blob: bytes, tasks: Any, results: Any) -> None:
         results.put((_START, number, task_id, source.label, corpus))
         for chunk in read_source(registry.readers[reader_index], source):
             try:
-                payload = pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL)
+                made = _prepared(chunk, prepare)
+                payload = pickle.dumps((chunk, made), protocol=pickle.HIGHEST_PROTOCOL)
             except Exception as exc:
                 bad = [Rejection(source.label, "", f"record cannot be sent: {exc}")]
-                payload = pickle.dumps(bad)
+                payload = pickle.dumps((bad, None))
             results.put((_CHUNK, source.label, corpus, payload))
 
 
 class _Pool:
-    def __init__(self, registry: Registry, workers: int) -> None:
+    def __init__(self, registry: Registry, workers: int, prepare: Preparer | None) -> None:
         self.registry = registry
+        self.prepare = prepare
         self.context = multiprocessing.get_context("forkserver")
         # Workers fork from a server that has imported the readers once.
-        modules = sorted({type(r).__module__ for r in registry.readers} | {__name__})
-        self.context.set_forkserver_preload(modules)
+        modules = {type(r).__module__ for r in registry.readers} | {__name__}
+        if prepare is not None:
+            modules.add(prepare.__module__)
+        self.context.set_forkserver_preload(sorted(modules))
         self.blob = pickle.dumps(registry)
         self.tasks: Any = self.context.Queue(maxsize=workers * 2)
         self.results: Any = self.context.Queue(maxsize=workers * 8)
@@ -121,7 +149,9 @@ class _Pool:
         number = self.next_number
         self.next_number += 1
         process = self.context.Process(
-            target=_work, args=(number, self.blob, self.tasks, self.results), daemon=False
+            target=_work,
+            args=(number, self.blob, self.tasks, self.results, self.prepare),
+            daemon=False,
         )
         process.start()
         self.processes[number] = process
@@ -157,7 +187,8 @@ class _Pool:
             kind = message[0]
             if kind == _CHUNK:
                 _, label, corpus, payload = message
-                yield (label, corpus, pickle.loads(payload))
+                items, made = pickle.loads(payload)
+                yield (label, corpus, items, made)
             elif kind == _START:
                 _, number, _, label, corpus = message
                 self.current[number] = (label, corpus)

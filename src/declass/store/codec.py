@@ -28,10 +28,25 @@ RECORD_TYPES: dict[str, type[Any]] = {
 }
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+@cache
+def _field_names(cls: Any) -> tuple[str, ...] | None:
+    """The fields of a dataclass type, None for any other type (asked once a type)."""
+    if dataclasses.is_dataclass(cls):
+        return tuple(f.name for f in dataclasses.fields(cls))
+    return None
+
+
 def to_data(value: Any) -> Any:
     """A model value as plain JSON-ready data."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_data(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    cls: Any = type(value)
+    if cls in _PLAIN:  # most of a record: its text
+        return value
+    names = _field_names(cls)
+    if names is not None:
+        return {name: to_data(getattr(value, name)) for name in names}
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, date):
@@ -94,7 +109,13 @@ def serialise(record: Record) -> tuple[str, str]:
     moved file or in a later run, counts as unchanged.
     """
     data = to_data(record)
-    full = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    data.pop("provenance", None)
-    blob = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    # Each top-level field encoded once, for both: exactly the bytes of encoding the
+    # whole record with sorted keys, with and without its provenance.
+    parts = {key: _dumps(key) + ":" + _dumps(data[key]) for key in sorted(data)}
+    full = "{" + ",".join(parts.values()) + "}"
+    blob = "{" + ",".join(v for k, v in parts.items() if k != "provenance") + "}"
     return full, hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

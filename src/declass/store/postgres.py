@@ -25,6 +25,7 @@ import psycopg
 from psycopg import errors as pg_errors
 from psycopg_pool import ConnectionPool, PoolTimeout
 
+from declass.access import sealed
 from declass.errors import DeclassError, NotFound, QueryError, StorageError
 from declass.model import (
     Authority,
@@ -54,7 +55,10 @@ from declass.store.base import (
     Version,
     WriteOutcome,
 )
+from declass.store.index_fields import IndexEntry
+from declass.store.postgres_editorial import PostgresEditorial
 from declass.store.postgres_search import clean
+from declass.store.prepared import Prepared, prepared_for
 
 T = TypeVar("T")
 
@@ -250,6 +254,7 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX person_spellings_authority ON person_spellings(authority_id);
         """,
     ),
+    (9, PostgresEditorial.MIGRATION),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
@@ -275,7 +280,7 @@ def redact(url: str) -> str:
     return re.sub(r"(://[^:/@]+):[^@/]*@", r"\1:***@", url)
 
 
-class PostgresStore(Store):
+class PostgresStore(PostgresEditorial, Store):
     """A catalogue in a PostgreSQL database (`postgresql://user@host:port/db`).
 
     `replica_url`: a streaming replica that serves every read; writes still go to
@@ -476,7 +481,12 @@ class PostgresStore(Store):
     def put(self, record: Record, run_id: int | None = None) -> WriteOutcome:
         return self.put_many([record], run_id)[0]
 
-    def put_many(self, records: Sequence[Record], run_id: int | None = None) -> list[WriteOutcome]:
+    def put_many(
+        self,
+        records: Sequence[Record],
+        run_id: int | None = None,
+        prepared: Sequence[Prepared | None] | None = None,
+    ) -> list[WriteOutcome]:
         if not records:
             return []
         # Many documents go by COPY, which the server reads fastest; a few as INSERTs,
@@ -485,10 +495,12 @@ class PostgresStore(Store):
 
         def work(cur: psycopg.Cursor[Any]) -> list[WriteOutcome]:
             with contextlib.nullcontext() if bulk else cur.connection.pipeline():
-                return self._put_batch(cur, records, serialised, run_id, bulk)
+                return self._put_batch(cur, records, serialised, run_id, bulk, made)
 
         try:
-            serialised = [codec.serialise(record) for record in records]
+            ready = prepared_for(records, prepared)
+            serialised = [(p.body, p.digest) for p in ready]
+            made = {r.id: p.index for r, p in zip(records, ready, strict=True) if p.index}
             return self._retrying(work)
         except _REFUSED as exc:
             one = records[0].id if len(records) == 1 else None
@@ -502,6 +514,7 @@ class PostgresStore(Store):
         serialised: Sequence[tuple[str, str]],
         run_id: int | None,
         bulk: bool,
+        made: Mapping[str, IndexEntry] | None = None,
     ) -> list[WriteOutcome]:
         # Writers of the same record queue here instead of racing to insert it; each
         # takes its locks in id order, so that two batches never wait on each other.
@@ -529,7 +542,9 @@ class PostgresStore(Store):
                 outcomes.append(self._put_event(cur, record, digest, body, run_id))
             else:
                 outcomes.append(self._put_collection(cur, record, digest, body))
-        self._write_current(cur, list(documents.current.values()), documents.replaced, bulk)
+        self._write_current(
+            cur, list(documents.current.values()), documents.replaced, bulk, made or {}
+        )
         self._insert_versions(cur, documents.versions, bulk)
         return outcomes
 
@@ -553,10 +568,11 @@ class PostgresStore(Store):
         docs: Sequence[tuple[Document, str, int]],
         replaced: Set[str],
         bulk: bool,
+        made: Mapping[str, IndexEntry] | None = None,
     ) -> None:
         """Make each (document, content hash, version) the current version: its row,
         narrow tables and search entry. `replaced`: the ids that have one now. `bulk`:
-        COPY rows in (see put_many)."""
+        COPY rows in (see put_many). `made`: documents' analysis made ahead, by id."""
         if not docs:
             return
         rows = {doc.id: _document_values(doc, digest, version) for doc, digest, version in docs}
@@ -615,6 +631,7 @@ class PostgresStore(Store):
                 (doc.id, i, clean(t.language), t.role.value, clean(t.plain))
                 for doc, _, _ in docs
                 for i, t in enumerate(doc.texts)
+                if not sealed(t)  # closed apart from its document: never a snippet's
             ],
             bulk,
         )
@@ -630,7 +647,8 @@ class PostgresStore(Store):
         )
         # Each entry is cut as the rows stream: the server stores one while the next is
         # analysed.
-        entries = ((doc.id, fts.index_row(doc)) for doc, _, _ in docs)
+        made = made or {}
+        entries = ((doc.id, fts.index_row(doc, made.get(doc.id))) for doc, _, _ in docs)
         first = next(entries)
         names = list(first[1].values)
 

@@ -31,6 +31,7 @@ from declass.store.base import (
     TermMatch,
 )
 from declass.store.index_fields import (
+    IndexEntry,
     filter_keys,
     index_columns,
     index_facts,
@@ -128,9 +129,10 @@ class IndexRow:
     values: dict[str, Any]
 
 
-def index_row(doc: Document) -> IndexRow:
-    """The index entry of `doc`: tsvector literal, facts for filters and facets."""
-    title, heading, body, note, people = index_columns(doc)
+def index_row(doc: Document, made: IndexEntry | None = None) -> IndexRow:
+    """The index entry of `doc` (from its analysis `made` ahead, or made here): tsvector
+    literal, facts for filters and facets."""
+    title, heading, body, note, people = made.columns if made else index_columns(doc)
     positions: dict[str, list[str]] = {}
     at = 1
     # Body last: a very long text runs into the position limit, not the short fields.
@@ -143,7 +145,7 @@ def index_row(doc: Document) -> IndexRow:
             at += 1
         at += 2  # a gap, so that no phrase runs from one field into the next
     tsvector = " ".join(f"{_lexeme(t)}:{','.join(p)}" for t, p in positions.items())
-    f = index_facts(doc)
+    f = made.facts if made else index_facts(doc)
     values = {
         "title": clean(f.title),
         "sort_date": f.sort_date,
@@ -240,9 +242,14 @@ def _where(request: SearchRequest, sampled: bool) -> tuple[str, _Compiled]:
     compiled = _Compiled()
     where = _predicate(request.expression, compiled)
     if not request.include_restricted:
-        # An anonymous reader sees public documents whose embargo (if any) has passed.
-        where = f"({where}) AND access = 'public' AND (embargo_until = '' OR embargo_until <= %s)"
-        compiled.params.append(date.today().isoformat())
+        # A reader sees documents of the levels open to them (an anonymous one: public)
+        # whose embargo (if any) has passed.
+        where = (
+            f"({where}) AND access = ANY(%s::text[])"
+            " AND (embargo_until = '' OR embargo_until <= %s)"
+        )
+        compiled.params.append(list(request.access_levels))
+        compiled.params.append(request.today or date.today().isoformat())
     if sampled:  # a literal, so that the planner may use the sample's own index
         where = f"({where}) AND sample < {SAMPLED}"
     return where, compiled
@@ -370,7 +377,10 @@ def run_search(cur: Any, request: SearchRequest, documents: int) -> tuple[Search
 
 PEOPLE_NAMES_SQL = (
     "SELECT k, n, count(*) FROM search_docs, unnest(people, people_names) AS u(k, n)"
-    " WHERE people && %s::text[] AND k = ANY(%s::text[]) GROUP BY k, n"
+    " WHERE people && %s::text[] AND k = ANY(%s::text[])"
+    # Spelled as open documents spell them: a name only closed ones use never shows.
+    " AND access = 'public' AND (embargo_until = ''"
+    " OR embargo_until <= to_char(current_date, 'YYYY-MM-DD')) GROUP BY k, n"
 )
 
 

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
 
+from declass.access import sealed
 from declass.errors import DeclassError, NotFound, StorageError
 from declass.model import (
     Authority,
@@ -44,6 +45,9 @@ from declass.store.base import (
     Version,
     WriteOutcome,
 )
+from declass.store.index_fields import IndexEntry
+from declass.store.prepared import Prepared, prepared_for
+from declass.store.sqlite_editorial import SQLiteEditorial
 
 MIGRATIONS: list[tuple[int, str]] = [
     (
@@ -236,6 +240,7 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX person_spellings_authority ON person_spellings(authority_id);
         """,
     ),
+    (9, SQLiteEditorial.MIGRATION),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
@@ -257,7 +262,7 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class SQLiteStore(Store):
+class SQLiteStore(SQLiteEditorial, Store):
     """A catalogue in one SQLite file."""
 
     def __init__(self, path: Path | str) -> None:
@@ -277,7 +282,8 @@ class SQLiteStore(Store):
         self._search = sqlite_search.SQLiteSearch(
             self.db, sqlite_search.index_folder(self.path), _unpack
         )
-        self._fresh: list[tuple[int, Document]] = []  # committed, not yet indexed
+        # Committed, not yet indexed: search row, document, its analysis if made ahead.
+        self._fresh: list[tuple[int, Document, IndexEntry | None]] = []
         self._levelled = False  # the index caught up before this store's first write
 
     # -- schema ------------------------------------------------------------------
@@ -310,6 +316,7 @@ class SQLiteStore(Store):
 
     def close(self) -> None:
         self._search.release()
+        self._ed_close()
         self.db.close()
 
     def _tx(self) -> _Transaction:
@@ -391,12 +398,18 @@ class SQLiteStore(Store):
     def put(self, record: Record, run_id: int | None = None) -> WriteOutcome:
         return self.put_many([record], run_id)[0]
 
-    def put_many(self, records: Sequence[Record], run_id: int | None = None) -> list[WriteOutcome]:
+    def put_many(
+        self,
+        records: Sequence[Record],
+        run_id: int | None = None,
+        prepared: Sequence[Prepared | None] | None = None,
+    ) -> list[WriteOutcome]:
         if not records:
             return []
         try:
-            # Serialised before the write lock is taken: it is held only for writing.
-            serialised = [codec.serialise(record) for record in records]
+            # Encoded before the write lock is taken (if not already, by whoever read
+            # the records): the lock is held only for writing.
+            ready = prepared_for(records, prepared)
             if not self._levelled and any(isinstance(r, Document) for r in records):
                 # Level the index before the first write: caught up after it, the index
                 # would read this batch's rows too, and then have them staged again.
@@ -405,18 +418,17 @@ class SQLiteStore(Store):
             now = _now()
             with self._document_tx():
                 return [
-                    self._put_one(record, digest, body, run_id, now)
-                    for record, (body, digest) in zip(records, serialised, strict=True)
+                    self._put_one(record, p, run_id, now)
+                    for record, p in zip(records, ready, strict=True)
                 ]
         except _REFUSED as exc:
             one = records[0].id if len(records) == 1 else None
             raise StorageError(one, f"{type(exc).__name__}: {exc}") from exc
 
-    def _put_one(
-        self, record: Record, digest: str, body: str, run_id: int | None, now: str
-    ) -> WriteOutcome:
+    def _put_one(self, record: Record, p: Prepared, run_id: int | None, now: str) -> WriteOutcome:
+        digest, body = p.digest, p.body
         if isinstance(record, Document):
-            return self._put_document(record, digest, body, run_id, now)
+            return self._put_document(record, p, run_id, now)
         if isinstance(record, Authority):
             return self._put_authority(record, digest, body, run_id)
         if isinstance(record, Event):
@@ -429,15 +441,16 @@ class SQLiteStore(Store):
         return None if found is None else str(found[0])
 
     def _put_document(
-        self, doc: Document, digest: str, body: str, run_id: int | None, now: str
+        self, doc: Document, p: Prepared, run_id: int | None, now: str
     ) -> WriteOutcome:
+        digest, body = p.digest, p.body
         row = self.db.execute(
             "SELECT content_hash, version FROM documents WHERE id=?", (doc.id,)
         ).fetchone()
         if row is not None and row["content_hash"] == digest:
             return WriteOutcome.UNCHANGED
         version = 1 if row is None else row["version"] + 1
-        self._write_current(doc, digest, version, exists=row is not None)
+        self._write_current(doc, digest, version, exists=row is not None, made=p.index)
         source = doc.provenance.source if doc.provenance else ""
         self._insert_version(doc.id, Version(version, digest, run_id, now, source), body)
         return WriteOutcome.ADDED if row is None else WriteOutcome.UPDATED
@@ -449,8 +462,16 @@ class SQLiteStore(Store):
             (doc_id, v.number, v.content_hash, _pack(body), v.ingest_run, v.source, v.created_at),
         )
 
-    def _write_current(self, doc: Document, digest: str, version: int, exists: bool) -> None:
-        """Make `doc` the current version: its row, narrow tables and index entry."""
+    def _write_current(
+        self,
+        doc: Document,
+        digest: str,
+        version: int,
+        exists: bool,
+        made: IndexEntry | None = None,
+    ) -> None:
+        """Make `doc` the current version: its row, narrow tables and index entry (`made`:
+        its analysis, if made ahead)."""
         source = doc.provenance.source if doc.provenance else ""
         d = doc.date
         values = (
@@ -503,13 +524,18 @@ class SQLiteStore(Store):
         )
         self.db.executemany(
             "INSERT INTO document_texts VALUES (?,?,?,?,?)",
-            [(doc.id, i, t.language, t.role.value, t.plain) for i, t in enumerate(doc.texts)],
+            # A text closed apart from its document is never a snippet's (declass.access).
+            [
+                (doc.id, i, t.language, t.role.value, t.plain)
+                for i, t in enumerate(doc.texts)
+                if not sealed(t)
+            ],
         )
         self.db.executemany(
             "INSERT OR IGNORE INTO document_references VALUES (?,?)",
             [(doc.id, r.target) for r in doc.references],
         )
-        self._fresh.append((sqlite_search.put_document(self.db, doc), doc))
+        self._fresh.append((sqlite_search.put_document(self.db, doc), doc, made))
 
     def restore_version(self, doc: Document, version: Version) -> None:
         with self._document_tx():
@@ -531,8 +557,8 @@ class SQLiteStore(Store):
         fresh, self._fresh = self._fresh, []
         if fresh:
             self._search.changed()
-        for row, doc in fresh:
-            self._search.stage(row, doc)
+        for row, doc, made in fresh:
+            self._search.stage(row, doc, made)
 
     def _put_authority(
         self, a: Authority, digest: str, body: str, run_id: int | None

@@ -11,12 +11,18 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from declass.model import Document
 from declass.store.base import FacetCount, IndexHit, SearchPage, SearchRequest
-from declass.store.index_fields import NAMED_ROLES, person_key, preferred_spellings
+from declass.store.index_fields import (
+    NAMED_ROLES,
+    IndexEntry,
+    person_key,
+    preferred_spellings,
+)
 from declass.store.tantivy_search import TantivyIndex
 
 # Version 2 made an FTS5 index; version 4 hands search to Tantivy and drops it.
@@ -117,15 +123,16 @@ class SQLiteSearch:
             self._level = self._level or level
             self._seen = generation if level else None
 
-    def stage(self, row: int, doc: Document) -> None:
-        """Index `doc`, just committed under search_docs row `row`."""
+    def stage(self, row: int, doc: Document, made: IndexEntry | None = None) -> None:
+        """Index `doc`, just committed under search_docs row `row` (`made`: its analysis,
+        when made ahead)."""
         with self._lock:
             if not self._level:
                 # Level first, so that rows a killed run left unindexed are not skipped.
                 self.ensure_level()
             if self._level:
                 try:
-                    self.index.stage(row, doc)
+                    self.index.stage(row, doc, made)
                 except ValueError:
                     # Another process holds the index's writer (a reading room catching
                     # up): the document is in SQLite, and a later catch-up indexes it.
@@ -181,8 +188,12 @@ class SQLiteSearch:
             k not in self._people_display for k in keys
         ):
             marks = ",".join("?" * len(NAMED_ROLES))
+            # Spelled as open documents spell them: a name only closed ones use never shows.
             rows = self.db.execute(
-                f"SELECT name FROM document_participants WHERE role IN ({marks})", NAMED_ROLES
+                "SELECT p.name FROM document_participants p JOIN documents d ON d.id = p.doc_id"
+                f" WHERE p.role IN ({marks}) AND d.access = 'public'"
+                " AND (d.embargo_until IS NULL OR d.embargo_until <= ?)",
+                (*NAMED_ROLES, date.today().isoformat()),
             )
             self._people_display = preferred_spellings((person_key(n), n, 1) for (n,) in rows)
             self._people_generation = generation

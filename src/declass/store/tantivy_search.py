@@ -46,7 +46,7 @@ from declass.store.base import (
     SearchRequest,
     TermMatch,
 )
-from declass.store.index_fields import filter_keys, index_columns_and_surface, index_facts
+from declass.store.index_fields import IndexEntry, filter_keys, index_entry
 
 # Bump when the schema or the analysis changes: an index of another layout is rebuilt.
 LAYOUT = 14
@@ -140,19 +140,22 @@ class IndexState:
         os.replace(tmp, folder / STATE_FILE)
 
 
-def to_tantivy(row: int, doc: Document, number_of: Callable[[str], int]) -> Any:
-    """The index entry of `doc`, stored under search_docs row `row`; `number_of` gives
-    each person key its number in this index."""
-    f = index_facts(doc)
+def to_tantivy(
+    row: int, doc: Document, number_of: Callable[[str], int], made: IndexEntry | None = None
+) -> Any:
+    """The index entry of `doc`, stored under search_docs row `row`, from its analysis
+    (`made` ahead, or made here); `number_of` gives each person key its number in this
+    index."""
+    made = made or index_entry(doc)
+    f = made.facts
     entry = tantivy.Document()
     entry.add_unsigned("row", row)
     entry.add_text("doc_id", doc.id)
-    columns, surface = index_columns_and_surface(doc)
-    for name, text in zip(TEXT_FIELDS, columns, strict=True):
+    for name, text in zip(TEXT_FIELDS, made.columns, strict=True):
         entry.add_text(name, text)
         if name == "body":
-            entry.add_text(PAIRS, " ".join(word_pairs(text.split())))
-    entry.add_text("exact", surface)
+            entry.add_text(PAIRS, made.pairs)
+    entry.add_text("exact", made.surface)
     keys: list[str] = []
     entry.add_text("type", f.doc_type)
     keys.append(f"type={f.doc_type}")
@@ -333,12 +336,13 @@ class TantivyIndex:
         return max(self._staged_row, self._published.last_row if self._published else 0)
 
     # -- writing ---------------------------------------------------------------------
-    def stage(self, row: int, doc: Document) -> None:
-        """Queue `doc` (search_docs row `row`), replacing its earlier entry."""
+    def stage(self, row: int, doc: Document, made: IndexEntry | None = None) -> None:
+        """Queue `doc` (search_docs row `row`, analysed ahead as `made` or not), replacing
+        its earlier entry."""
         with self._lock:
             writer = self._acquire_writer()
             writer.delete_documents_by_term("doc_id", doc.id)
-            writer.add_document(to_tantivy(row, doc, self._number_of))
+            writer.add_document(to_tantivy(row, doc, self._number_of, made))
             self._staged_row = max(self._staged_row, row)
             self._staged += 1
             due = time.monotonic() - self._since > PUBLISH_EVERY_SECONDS
@@ -469,14 +473,14 @@ class TantivyIndex:
         weights = dict(request.weights)
         compiler = _Compiler(self.schema, weights, used, searcher)
         restricted = not request.include_restricted and int(searcher.doc_freq("closed", "1"))
-        day = today or date.today()
+        day = today or (date.fromisoformat(request.today) if request.today else date.today())
         offset, limit = max(request.offset, 0), max(request.limit, 0)
         wanted = [n for n in request.facets if n in FACET_FIELDS]
         size = request.facet_size
         spec, fixed = _facet_plan(shape, segments, wanted, size) if size > 0 else ({}, {})
         # The total and the facets do not depend on the page: a reader paging through
         # results, or asking again, is answered from the cache of this searcher.
-        key = (request.expression, restricted and day, tuple(wanted), size)
+        key = (request.expression, restricted and (day, request.access_levels), tuple(wanted), size)
         counted = counts_cache.get(key) if self.cache_counts else None
         share = counted.share if counted is not None else 1.0
         everyone = int(searcher.num_docs)
@@ -496,8 +500,9 @@ class TantivyIndex:
                 request.expression, within
             )
         if restricted:
-            query = _public_only(self.schema, query, day)
-            sampled = _public_only(self.schema, sampled, day) if share < 1 else query
+            levels = request.access_levels
+            query = _public_only(self.schema, query, day, levels)
+            sampled = _public_only(self.schema, sampled, day, levels) if share < 1 else query
         # Tantivy lets go of the GIL: the matches are counted on a second core while
         # the page is ranked on this one, and the page is ranked without counting, so
         # that Tantivy can skip blocks that cannot reach it.
@@ -648,16 +653,20 @@ def _by_count(kv: tuple[str, int]) -> tuple[int, str]:
     return (-kv[1], kv[0])
 
 
-def _public_only(schema: Any, query: Any, today: date) -> Any:
-    """`query` limited to public documents whose embargo, if any, has passed."""
+def _public_only(schema: Any, query: Any, today: date, levels: Sequence[str] = ("public",)) -> Any:
+    """`query` limited to documents of `levels` (the reader's; public by default) whose
+    embargo, if any, has passed."""
     q, occur = tantivy.Query, tantivy.Occur
     embargoed = q.range_query(
         schema, "embargo", tantivy.FieldType.Integer, _day(today.isoformat(), 0) + 1, _OPEN_END
     )
+    open_levels = q.boolean_query(
+        [(occur.Should, q.term_query(schema, "access", level)) for level in levels]
+    )
     return q.boolean_query(
         [
             (occur.Must, query),
-            (occur.Must, q.const_score_query(q.term_query(schema, "access", "public"), 0.0)),
+            (occur.Must, q.const_score_query(open_levels, 0.0)),
             (occur.MustNot, embargoed),
         ]
     )
