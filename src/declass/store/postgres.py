@@ -25,7 +25,6 @@ import psycopg
 from psycopg import errors as pg_errors
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from declass.access import sealed
 from declass.errors import DeclassError, NotFound, QueryError, StorageError
 from declass.model import (
     Authority,
@@ -56,7 +55,6 @@ from declass.store.base import (
     WriteOutcome,
 )
 from declass.store.index_fields import IndexEntry
-from declass.store.postgres_editorial import PostgresEditorial
 from declass.store.postgres_search import clean
 from declass.store.prepared import Prepared, prepared_for
 
@@ -254,7 +252,6 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX person_spellings_authority ON person_spellings(authority_id);
         """,
     ),
-    (9, PostgresEditorial.MIGRATION),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
@@ -280,7 +277,7 @@ def redact(url: str) -> str:
     return re.sub(r"(://[^:/@]+):[^@/]*@", r"\1:***@", url)
 
 
-class PostgresStore(PostgresEditorial, Store):
+class PostgresStore(Store):
     """A catalogue in a PostgreSQL database (`postgresql://user@host:port/db`).
 
     `replica_url`: a streaming replica that serves every read; writes still go to
@@ -631,7 +628,6 @@ class PostgresStore(PostgresEditorial, Store):
                 (doc.id, i, clean(t.language), t.role.value, clean(t.plain))
                 for doc, _, _ in docs
                 for i, t in enumerate(doc.texts)
-                if not sealed(t)  # closed apart from its document: never a snippet's
             ],
             bulk,
         )
