@@ -290,6 +290,7 @@ class EmbedSummary:
     passages: int
     unchanged: int  # documents whose vectors were current already
     seconds: float
+    empty: int = 0  # documents without text: nothing to embed
 
 
 def embed_archive(
@@ -311,7 +312,7 @@ def embed_archive(
     started = time.monotonic()
     current = store.embedded_documents(embedder.name)
     wanted = list(doc_ids) if doc_ids is not None else store.document_ids()
-    done = passages = unchanged = 0
+    done = passages = unchanged = empty = 0
     pending: list[tuple[str, str, list[Passage]]] = []
     queued = 0
 
@@ -350,12 +351,15 @@ def embed_archive(
             unchanged += 1
             continue
         cut = split_passages(doc.body)
+        if not cut:
+            empty += 1
+            continue
         pending.append((doc_id, digest, cut))
         queued += len(cut)
         if queued >= batch_passages:
             flush(n)
     flush(len(wanted))
-    return EmbedSummary(done, passages, unchanged, time.monotonic() - started)
+    return EmbedSummary(done, passages, unchanged, time.monotonic() - started, empty)
 
 
 def as_array(vector: bytes) -> np.ndarray:

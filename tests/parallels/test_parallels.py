@@ -178,8 +178,8 @@ def test_an_archive_not_yet_embedded_is_searched_by_words_and_embedded_on_reques
     db = tmp_path / "fresh.sqlite3"
     store = open_store(db)
     try:
-        ingest(store, parallels_sources, default_registry())
-        total = len(store.document_ids())
+        ingest(store, parallels_sources[2:], default_registry())  # histories, Wilson
+        total = sum(1 for d in store.document_ids() if store.document(d).body.strip())
         finder = ParallelFinder(store, tmp_path / "ann", embedder)
         result = finder.find(read_article(summit_article, "summit.txt"))
         assert result.parallels and result.notes  # found by words, and says so

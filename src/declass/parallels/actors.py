@@ -95,6 +95,13 @@ _NAME_RUN = re.compile(
     r"(?:[A-Z][\w’'\-.]*|[\u0400-\u042f][\w\-]*))*"
 )
 _CONNECTORS = {"of", "the", "de", "von", "van", "al", "bin"}
+# Words before a name that are not part of it: titles and months ("President
+# Eisenhower", "In March Dulles said").
+_LEADING_TEXT = """president secretary premier chairman ambassador general minister prime
+foreign senator marshal comrade vice deputy assistant under sir lord king queen emperor
+prince governor admiral colonel captain chancellor leader mr mrs ms dr professor january
+february march april may june july august september october november december"""
+_LEADING = frozenset(_LEADING_TEXT.split())
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“]\s*|\n\s*)$")
 _FOLD = re.compile(r"[^\w]+")
 _FRUS_YEARS = re.compile(r"^frus:frus(\d{4})(?:-(\d{2,4}))?")
@@ -128,14 +135,16 @@ def find_mentions(store: Store, text: str, years: Sequence[tuple[int, int]] = ()
     runs: dict[str, int] = {}
     order: list[str] = []
     for m in _NAME_RUN.finditer(text):
-        run = m.group().strip(" -’'.")
-        if not run:
-            continue
+        run = re.sub(r"[’']s$", "", m.group().strip(" -’'.")).strip()
+        words = run.split()
         at_start = bool(_SENTENCE_START.search(text[max(0, m.start() - 3) : m.start()]))
-        if at_start and run.split()[0].casefold() in STOPWORDS:
-            run = " ".join(run.split()[1:])
-            if not run:
-                continue
+        if at_start and words and words[0].casefold() in STOPWORDS:
+            words = words[1:]
+        while len(words) > 1 and words[0].casefold().strip(".") in _LEADING:
+            words = words[1:]
+        run = " ".join(words)
+        if not run or run.casefold() in _LEADING:
+            continue
         if run not in runs:
             if len(runs) >= MAX_RUNS:
                 continue
@@ -277,7 +286,11 @@ def resolve_authority(
     words = _words(name)
     if not words:
         return None
-    fitting = [a for a in dict((a.id, a) for a in candidates).values() if _fits(a, words)]
+    fitting = [
+        a
+        for a in dict((a.id, a) for a in candidates).values()
+        if _fits(a, words) and not (a.kind is AuthorityKind.TERM and len(words) < 2)
+    ]
     if not fitting:
         return None
     people = [a for a in fitting if a.kind is AuthorityKind.PERSON]
@@ -292,10 +305,15 @@ def resolve_authority(
                 return chosen
     identities = _identities(people)
     if years:
-        dated = [g for g in identities if any(_overlaps(a, years) for a in g)]
-        undated = [g for g in identities if not any(_dated(a) for a in g)]
-        # A record from another period is another person until shown otherwise.
-        identities = dated or undated
+        # A record from another period is another person until shown otherwise; the
+        # people authority's record spans a life, so without life dates it stays in.
+        identities = [
+            g
+            for g in identities
+            if any(_overlaps(a, years) for a in g)
+            or not any(_dated(a) for a in g)
+            or any(a.id.startswith("person:") and not a.birth_year for a in g)
+        ]
     if len(identities) != 1:
         return None  # several people of that name (or none of the article's time)
     return _canonical(store, identities[0])

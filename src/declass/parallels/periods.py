@@ -25,6 +25,8 @@ NAMED_EPISODES: dict[str, tuple[int, int]] = {
     "prague spring": (1968, 1968),
     "hungarian revolution": (1956, 1956),
     "suez crisis": (1956, 1956),
+    "first taiwan strait crisis": (1954, 1955),
+    "second taiwan strait crisis": (1958, 1958),
     "taiwan strait crisis": (1954, 1958),
     "ping-pong diplomacy": (1971, 1971),
     "nixon's visit to china": (1972, 1972),
@@ -85,6 +87,10 @@ def years_in(text: str, present: int) -> list[int]:
     """The past years one sentence names (ranges and decades spelled out)."""
     years: set[int] = set()
     for p in find_periods(text, present):
+        # A named episode dates a sentence only when it is short ("the Korean War",
+        # not "the Taiwan Strait crisis" of 1954–58, which the article may narrow).
+        if p.label in NAMED_EPISODES and p.latest - p.earliest > 3:
+            continue
         if p.latest - p.earliest <= 12:
             years.update(range(p.earliest, p.latest + 1))
     return sorted(years)

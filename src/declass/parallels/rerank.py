@@ -36,12 +36,15 @@ from declass.embeddings import as_array
 from declass.model import Document
 from declass.parallels.actors import Mention
 from declass.parallels.claims import events_in
+from declass.parallels.periods import NAMED_EPISODES
 from declass.parallels.profile import ArticleProfile
 from declass.store.base import Store
 
 WEIGHTS = {"meaning": 0.4, "actors": 0.3, "events": 0.15, "time": 0.15}
 SIM_FLOOR, SIM_FULL = 0.25, 0.70
 DIVERSITY = 0.5  # xQuAD's λ: the share of a pick's worth that is coverage of new claims
+OUTSIDE_PERIODS = 0.6  # relevance kept by a record from outside the article's years
+MAX_ENVELOPE = 25
 TEXT_CHARS = 60_000  # a record's text read for names, events and themes
 
 
@@ -126,6 +129,15 @@ def judge(
     weights = np.array([c.weight for c in claims], dtype=np.float32)
     pair = profile.situation.actors
     spans = [(p.earliest, p.latest) for p in profile.periods if p.latest - p.earliest <= 15]
+    # The article's own dates draw the envelope; a named episode only when it gives none.
+    dated = [
+        (p.earliest, p.latest)
+        for p in profile.periods
+        if p.label not in NAMED_EPISODES and p.latest - p.earliest <= 15
+    ] or spans
+    envelope = (min(a for a, _ in dated), max(b for _, b in dated)) if dated else None
+    if envelope and envelope[1] - envelope[0] > MAX_ENVELOPE:
+        envelope = None  # an article ranging over decades does not say when
     out = []
     for doc in docs:
         text = record_text(doc)
@@ -171,6 +183,11 @@ def judge(
         if pair and not meaning_only:
             sides = sum(1 for k in pair if k in present)
             relevance *= (0.6, 1.0, 1.2)[min(sides, 2)] if len(pair) == 2 else (0.7, 1.0)[sides]
+        if envelope and year is not None and not meaning_only:
+            # The article says when it is about: a record from outside those years is
+            # another episode, however alike its words.
+            inside = envelope[0] - 1 <= year <= envelope[1] + 1
+            relevance *= 1.0 if inside else OUTSIDE_PERIODS
         out.append(Judged(doc, relevance, tuple(evidence), spellings))
     return out
 

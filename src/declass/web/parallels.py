@@ -58,10 +58,9 @@ async def _read_form(request: Request) -> dict[str, Any]:
     """The form's fields: text, top, mode, and the uploaded file's name and bytes."""
     try:
         # A pasted article may be as large as an uploaded one (Starlette's default
-        # part limit is 1 MB).
-        form = await request.form(
-            max_files=1, max_fields=10, max_part_size=MAX_ARTICLE_BYTES + 65_536
-        )
+        # part limit is 1 MB), and URL-encoding can triple its bytes; the 2 MB limit
+        # is applied to the decoded text below.
+        form = await request.form(max_files=1, max_fields=10, max_part_size=3 * MAX_ARTICLE_BYTES)
     except MultiPartException as exc:
         raise HTTPException(400, f"the form cannot be read ({exc.message})") from None
     fields: dict[str, Any] = {
