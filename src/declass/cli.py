@@ -366,7 +366,8 @@ def _embed(archive: Archive, quiet: bool) -> None:
     click.echo(
         f"Embedded {summary.documents:,} documents ({summary.passages:,} passages,"
         f" {summary.passages / max(elapsed, 1e-6):,.0f} passages/s);"
-        f" {summary.unchanged:,} were current already."
+        f" {summary.unchanged:,} were current already"
+        + (f", {summary.empty:,} have no text." if summary.empty else ".")
     )
 
 
