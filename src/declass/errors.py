@@ -44,3 +44,30 @@ class Forbidden(DeclassError):
 
 class Conflict(DeclassError):
     pass
+
+
+class StaleEdit(Conflict):
+    """An edit made on a version that is no longer current: nothing was written."""
+
+    def __init__(self, record_id: str, current: str) -> None:
+        self.record_id, self.current = record_id, current
+        super().__init__(
+            f"{record_id} was changed by someone else since you opened it (now {current});"
+            " nothing was saved"
+        )
+
+
+class PreconditionRequired(DeclassError):
+    """A change sent without saying which version it was made on (If-Match)."""
+
+
+class Unauthorized(DeclassError):
+    """The request needs a signed-in reader (or an API token)."""
+
+
+class TooManyRequests(DeclassError):
+    """Too many requests of a costly kind (or sign-in attempts) in a short time."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)

@@ -244,6 +244,9 @@ class Note:
     anchor: NoteAnchor | None = None  # None: attached to the document as a whole
     author: str = ""
     date: HistoricalDate | None = None
+    # Closed apart from its document (None: as open as the document); see declass.access.
+    access: AccessLevel | None = None
+    embargo_until: CalendarDate | None = None
 
 
 class TextRole(str, Enum):
@@ -264,6 +267,10 @@ class Text:
     # One of several equally authentic texts (a treaty's official languages): none is
     # the original of another.
     authentic: bool = False
+    # A text closed apart from its document (an original withheld while its translation
+    # is open); None: as open as the document. See declass.access.
+    access: AccessLevel | None = None
+    embargo_until: CalendarDate | None = None
 
     @property
     def plain(self) -> str:
@@ -274,6 +281,9 @@ class AccessLevel(str, Enum):
     PUBLIC = "public"
     REGISTERED = "registered"  # any signed-in reader
     RESTRICTED = "restricted"  # staff and named readers only
+    # Taken out of the reading room by an editor (declass.editing.withdrawal): staff
+    # only, kept with its history, restorable; never deleted.
+    WITHDRAWN = "withdrawn"
 
 
 @dataclass(frozen=True)
@@ -369,6 +379,8 @@ class Authority:
     # A stand-in from a source that only names the person (POCOM): a full record
     # replaces it, and it never replaces a full one, whatever the order of ingest.
     provisional: bool = False
+    access: AccessLevel = AccessLevel.PUBLIC
+    embargo_until: date | None = None
 
     @property
     def all_names(self) -> tuple[str, ...]:
@@ -397,6 +409,8 @@ class Event:
     countries: tuple[CountryRef, ...] = ()
     place: str = ""
     provenance: Provenance | None = None
+    access: AccessLevel = AccessLevel.PUBLIC
+    embargo_until: CalendarDate | None = None
 
 
 @dataclass(frozen=True)
@@ -422,6 +436,10 @@ class Collection:
     published: str = ""  # publisher, place and year, as printed
     identifiers: tuple[tuple[str, str], ...] = ()  # ("isbn-13", "978…")
     sections: tuple[Section, ...] = ()  # front matter, in the order printed
+    # A collection also disappears for a reader when every document in it is closed
+    # to them (declass.store.scoped).
+    access: AccessLevel = AccessLevel.PUBLIC
+    embargo_until: date | None = None
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,10 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING
 
+from declass.accounts.records import Account, ApiToken, Session
+from declass.annotations.records import Annotation, Report
+from declass.editing.records import AuditEntry, Edit
+from declass.follows.records import DocumentChange, Follow
 from declass.model import (
     Authority,
     AuthorityKind,
@@ -148,6 +152,10 @@ class SearchRequest:
     facet_size: int = 10
     # Restricted and still-embargoed documents are left out unless the caller may see them.
     include_restricted: bool = False
+    # Otherwise the levels open to the reader (declass.access.LEVELS), and the ISO day
+    # embargoes are judged on ("": today): an embargo lifts by itself on its day.
+    access_levels: tuple[str, ...] = ("public",)
+    today: str = ""
     # Relative weights of the text fields (title and headings above body, body above
     # notes). They multiply each field's BM25 score, after saturation: a large weight
     # would let a short field's length decide the ranking, so they stay close to 1.
@@ -463,3 +471,185 @@ class Store(ABC):
     ) -> list[PersonDocument]:
         """Current documents with a participant from `authority_ids`, in date order
         (one row a document and authority, its first role)."""
+
+    # -- access, editorial work, accounts (declass.access, .editing, .accounts, ...) --
+    # Implemented once for both backends in store/editorial_sql.py; the backends add
+    # only what touches their own write paths (the conditional writes of edits).
+
+    @abstractmethod
+    def document_access(self, doc_ids: Sequence[str]) -> dict[str, tuple[str, str | None, int]]:
+        """Current document id → (access level, embargo day or None, version) for the
+        known ids among `doc_ids` (lists of documents are checked without decoding them)."""
+
+    @abstractmethod
+    def closed_records(self, kind: str) -> dict[str, tuple[str, str | None]]:
+        """Id → (access level, embargo day) of every authority, event or collection
+        (`kind`) that is not simply public: the few a reader may be refused."""
+
+    @abstractmethod
+    def readable_collection_spans(
+        self, levels: Sequence[str] | None, today: str
+    ) -> list[CollectionSpan]:
+        """collection_spans over the current documents of `levels` whose embargo has
+        passed by `today` (None: every document)."""
+
+    @abstractmethod
+    def near_terms(self, word: str, max_distance: int) -> list[tuple[str, int, int]]:
+        """Every indexed word within `max_distance` edits of `word` as (word, distance,
+        documents), by the rules similar_terms ranks with (documents: every audience's;
+        declass.store.scoped counts them again for the reader)."""
+
+    @abstractmethod
+    def document_stamps(
+        self,
+        levels: Sequence[str] | None,
+        today: str,
+        after: str = "",
+        limit: int = 1000,
+        since: str = "",
+        until: str = "",
+        collection: str | None = None,
+    ) -> list[tuple[str, str]]:
+        """(id, ISO day) of current documents of `levels` open by `today`, in id order
+        after `after`: the day their current version was stored or their embargo
+        lifted, whichever is later, within [since, until] (OAI-PMH, sitemaps)."""
+
+    @abstractmethod
+    def document_changes(self, since: str, today: str) -> list[DocumentChange]:
+        """Documents added, opened by an embargo lifting, or corrected after `since` and
+        by `today`, oldest first (readers' feeds; access is checked by the caller)."""
+
+    @abstractmethod
+    def edit_document(self, doc: Document, base_version: int, edit: Edit) -> Version:
+        """Make `doc` the current version if the current one is still `base_version`,
+        recording `edit` with it, in one transaction. Raises StaleEdit (nothing
+        written) when another save came first, NotFound for an unknown document."""
+
+    @abstractmethod
+    def edit_record(
+        self, record: Authority | Event | Collection, base_hash: str, edit: Edit
+    ) -> str:
+        """Replace an authority, event or collection if its content hash is still
+        `base_hash`, keeping the replaced state in its history; the new hash. Raises
+        StaleEdit or NotFound as edit_document does."""
+
+    @abstractmethod
+    def record_hash(self, kind: str, record_id: str) -> str:
+        """The content hash of the current authority, event or collection (an ETag)."""
+
+    @abstractmethod
+    def record_history(self, kind: str, record_id: str) -> list[tuple[int, Record]]:
+        """The stored states of an authority, event or collection, oldest first, each
+        with its number (edits name the number they made)."""
+
+    @abstractmethod
+    def edits(
+        self,
+        kind: str | None = None,
+        record_id: str | None = None,
+        since: str = "",
+        limit: int = 200,
+    ) -> list[Edit]:
+        """Saved changes, newest first (of one kind, one record, after `since`)."""
+
+    @abstractmethod
+    def add_audit(self, entry: AuditEntry) -> None: ...
+
+    @abstractmethod
+    def audit_log(self, limit: int = 100, offset: int = 0, actor: str = "") -> list[AuditEntry]:
+        """The audit log, newest first."""
+
+    @abstractmethod
+    def generation(self) -> int:
+        """A number that grows with every saved edit: caches of what readers see are
+        dropped when it moves."""
+
+    # accounts, sessions, tokens, throttles
+    @abstractmethod
+    def add_account(self, account: Account) -> Account:
+        """Store a new account (its id is given by the store); Conflict if the name is
+        taken."""
+
+    @abstractmethod
+    def account(self, name: str | None = None, account_id: int | None = None) -> Account:
+        """The account of that name or id; NotFound."""
+
+    @abstractmethod
+    def accounts(self) -> list[Account]: ...
+
+    @abstractmethod
+    def update_account(self, account: Account) -> None:
+        """Save role, password, names, feed key and disabled flag of an account (by id)."""
+
+    @abstractmethod
+    def add_session(self, session: Session) -> None: ...
+
+    @abstractmethod
+    def session(self, key: str) -> Session | None:
+        """The session stored under `key` (the hash of a cookie), if any."""
+
+    @abstractmethod
+    def remove_sessions(self, key: str | None = None, account_id: int | None = None) -> None:
+        """End one session, or every session of an account."""
+
+    @abstractmethod
+    def add_token(self, token: ApiToken) -> ApiToken: ...
+
+    @abstractmethod
+    def token(self, key: str) -> ApiToken | None: ...
+
+    @abstractmethod
+    def tokens(self, account_id: int) -> list[ApiToken]: ...
+
+    @abstractmethod
+    def revoke_token(self, token_id: int, at: str) -> None: ...
+
+    @abstractmethod
+    def note_event(self, bucket: str, key: str, at: str, since: str) -> int:
+        """Record one event (a failed sign-in, an expensive request) under (bucket, key)
+        and return how many there have been since `since`, this one included."""
+
+    @abstractmethod
+    def count_events(self, bucket: str, key: str, since: str) -> int: ...
+
+    @abstractmethod
+    def clear_events(self, bucket: str, key: str) -> None: ...
+
+    # annotations and discussion
+    @abstractmethod
+    def add_annotation(self, annotation: Annotation) -> Annotation:
+        """Store a new annotation (id given by the store), keeping created/updated times."""
+
+    @abstractmethod
+    def annotation(self, annotation_id: int) -> Annotation: ...
+
+    @abstractmethod
+    def annotations(self, doc_id: str | None = None) -> list[Annotation]:
+        """Every annotation (of one document), hidden and private ones included, in
+        thread order (oldest first)."""
+
+    @abstractmethod
+    def update_annotation(self, annotation: Annotation) -> None: ...
+
+    @abstractmethod
+    def add_report(self, report: Report) -> Report: ...
+
+    @abstractmethod
+    def reports(self, open_only: bool = True) -> list[Report]: ...
+
+    @abstractmethod
+    def resolve_reports(self, annotation_id: int) -> None: ...
+
+    # follows
+    @abstractmethod
+    def add_follow(self, follow: Follow) -> Follow:
+        """Follow a search or collection (the same one twice is one follow)."""
+
+    @abstractmethod
+    def follows(self, account_id: int) -> list[Follow]: ...
+
+    @abstractmethod
+    def update_follow(self, follow: Follow) -> None: ...
+
+    @abstractmethod
+    def remove_follow(self, follow_id: int, account_id: int) -> None: ...

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from declass.access import indexed_notes, indexed_texts
 from declass.errors import QueryError
 from declass.model import BlockKind, Document, ParticipantRole
 from declass.names import fold
@@ -73,7 +74,8 @@ def index_columns_and_surface(doc: Document) -> tuple[tuple[str, str, str, str, 
     once for both."""
     title_terms, surface = terms_and_surface(doc.title)
     headings, body = list(doc.subjects), []
-    for text in doc.texts:
+    # A text or note closed apart from its document is never indexed (declass.access).
+    for text in indexed_texts(doc):
         for block in text.blocks:
             stems, words = terms_and_surface(block.text)
             surface += words
@@ -81,7 +83,7 @@ def index_columns_and_surface(doc: Document) -> tuple[tuple[str, str, str, str, 
                 headings.append(block.text)
             else:
                 body += stems
-    notes = [n.text for n in doc.notes]
+    notes = [n.text for n in indexed_notes(doc)]
     if doc.source_note:
         notes.append(doc.source_note)
     # The text field keeps a bare surname (a speaker found by it); not a body or post.

@@ -25,6 +25,7 @@ import psycopg
 from psycopg import errors as pg_errors
 from psycopg_pool import ConnectionPool, PoolTimeout
 
+from declass.access import sealed
 from declass.errors import DeclassError, NotFound, QueryError, StorageError
 from declass.model import (
     Authority,
@@ -55,6 +56,7 @@ from declass.store.base import (
     WriteOutcome,
 )
 from declass.store.index_fields import IndexEntry
+from declass.store.postgres_editorial import PostgresEditorial
 from declass.store.postgres_search import clean
 from declass.store.prepared import Prepared, prepared_for
 
@@ -252,6 +254,7 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX person_spellings_authority ON person_spellings(authority_id);
         """,
     ),
+    (9, PostgresEditorial.MIGRATION),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
@@ -277,7 +280,7 @@ def redact(url: str) -> str:
     return re.sub(r"(://[^:/@]+):[^@/]*@", r"\1:***@", url)
 
 
-class PostgresStore(Store):
+class PostgresStore(PostgresEditorial, Store):
     """A catalogue in a PostgreSQL database (`postgresql://user@host:port/db`).
 
     `replica_url`: a streaming replica that serves every read; writes still go to
@@ -628,6 +631,7 @@ class PostgresStore(Store):
                 (doc.id, i, clean(t.language), t.role.value, clean(t.plain))
                 for doc, _, _ in docs
                 for i, t in enumerate(doc.texts)
+                if not sealed(t)  # closed apart from its document: never a snippet's
             ],
             bulk,
         )

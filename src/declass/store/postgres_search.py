@@ -242,9 +242,14 @@ def _where(request: SearchRequest, sampled: bool) -> tuple[str, _Compiled]:
     compiled = _Compiled()
     where = _predicate(request.expression, compiled)
     if not request.include_restricted:
-        # An anonymous reader sees public documents whose embargo (if any) has passed.
-        where = f"({where}) AND access = 'public' AND (embargo_until = '' OR embargo_until <= %s)"
-        compiled.params.append(date.today().isoformat())
+        # A reader sees documents of the levels open to them (an anonymous one: public)
+        # whose embargo (if any) has passed.
+        where = (
+            f"({where}) AND access = ANY(%s::text[])"
+            " AND (embargo_until = '' OR embargo_until <= %s)"
+        )
+        compiled.params.append(list(request.access_levels))
+        compiled.params.append(request.today or date.today().isoformat())
     if sampled:  # a literal, so that the planner may use the sample's own index
         where = f"({where}) AND sample < {SAMPLED}"
     return where, compiled
@@ -372,7 +377,10 @@ def run_search(cur: Any, request: SearchRequest, documents: int) -> tuple[Search
 
 PEOPLE_NAMES_SQL = (
     "SELECT k, n, count(*) FROM search_docs, unnest(people, people_names) AS u(k, n)"
-    " WHERE people && %s::text[] AND k = ANY(%s::text[]) GROUP BY k, n"
+    " WHERE people && %s::text[] AND k = ANY(%s::text[])"
+    # Spelled as open documents spell them: a name only closed ones use never shows.
+    " AND access = 'public' AND (embargo_until = ''"
+    " OR embargo_until <= to_char(current_date, 'YYYY-MM-DD')) GROUP BY k, n"
 )
 
 

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
 
+from declass.access import sealed
 from declass.errors import DeclassError, NotFound, StorageError
 from declass.model import (
     Authority,
@@ -46,6 +47,7 @@ from declass.store.base import (
 )
 from declass.store.index_fields import IndexEntry
 from declass.store.prepared import Prepared, prepared_for
+from declass.store.sqlite_editorial import SQLiteEditorial
 
 MIGRATIONS: list[tuple[int, str]] = [
     (
@@ -238,6 +240,7 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX person_spellings_authority ON person_spellings(authority_id);
         """,
     ),
+    (9, SQLiteEditorial.MIGRATION),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
@@ -259,7 +262,7 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class SQLiteStore(Store):
+class SQLiteStore(SQLiteEditorial, Store):
     """A catalogue in one SQLite file."""
 
     def __init__(self, path: Path | str) -> None:
@@ -313,6 +316,7 @@ class SQLiteStore(Store):
 
     def close(self) -> None:
         self._search.release()
+        self._ed_close()
         self.db.close()
 
     def _tx(self) -> _Transaction:
@@ -520,7 +524,12 @@ class SQLiteStore(Store):
         )
         self.db.executemany(
             "INSERT INTO document_texts VALUES (?,?,?,?,?)",
-            [(doc.id, i, t.language, t.role.value, t.plain) for i, t in enumerate(doc.texts)],
+            # A text closed apart from its document is never a snippet's (declass.access).
+            [
+                (doc.id, i, t.language, t.role.value, t.plain)
+                for i, t in enumerate(doc.texts)
+                if not sealed(t)
+            ],
         )
         self.db.executemany(
             "INSERT OR IGNORE INTO document_references VALUES (?,?)",

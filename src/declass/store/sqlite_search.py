@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -187,8 +188,12 @@ class SQLiteSearch:
             k not in self._people_display for k in keys
         ):
             marks = ",".join("?" * len(NAMED_ROLES))
+            # Spelled as open documents spell them: a name only closed ones use never shows.
             rows = self.db.execute(
-                f"SELECT name FROM document_participants WHERE role IN ({marks})", NAMED_ROLES
+                "SELECT p.name FROM document_participants p JOIN documents d ON d.id = p.doc_id"
+                f" WHERE p.role IN ({marks}) AND d.access = 'public'"
+                " AND (d.embargo_until IS NULL OR d.embargo_until <= ?)",
+                (*NAMED_ROLES, date.today().isoformat()),
             )
             self._people_display = preferred_spellings((person_key(n), n, 1) for (n,) in rows)
             self._people_generation = generation

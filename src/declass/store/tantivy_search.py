@@ -473,14 +473,14 @@ class TantivyIndex:
         weights = dict(request.weights)
         compiler = _Compiler(self.schema, weights, used, searcher)
         restricted = not request.include_restricted and int(searcher.doc_freq("closed", "1"))
-        day = today or date.today()
+        day = today or (date.fromisoformat(request.today) if request.today else date.today())
         offset, limit = max(request.offset, 0), max(request.limit, 0)
         wanted = [n for n in request.facets if n in FACET_FIELDS]
         size = request.facet_size
         spec, fixed = _facet_plan(shape, segments, wanted, size) if size > 0 else ({}, {})
         # The total and the facets do not depend on the page: a reader paging through
         # results, or asking again, is answered from the cache of this searcher.
-        key = (request.expression, restricted and day, tuple(wanted), size)
+        key = (request.expression, restricted and (day, request.access_levels), tuple(wanted), size)
         counted = counts_cache.get(key) if self.cache_counts else None
         share = counted.share if counted is not None else 1.0
         everyone = int(searcher.num_docs)
@@ -500,8 +500,9 @@ class TantivyIndex:
                 request.expression, within
             )
         if restricted:
-            query = _public_only(self.schema, query, day)
-            sampled = _public_only(self.schema, sampled, day) if share < 1 else query
+            levels = request.access_levels
+            query = _public_only(self.schema, query, day, levels)
+            sampled = _public_only(self.schema, sampled, day, levels) if share < 1 else query
         # Tantivy lets go of the GIL: the matches are counted on a second core while
         # the page is ranked on this one, and the page is ranked without counting, so
         # that Tantivy can skip blocks that cannot reach it.
@@ -652,16 +653,20 @@ def _by_count(kv: tuple[str, int]) -> tuple[int, str]:
     return (-kv[1], kv[0])
 
 
-def _public_only(schema: Any, query: Any, today: date) -> Any:
-    """`query` limited to public documents whose embargo, if any, has passed."""
+def _public_only(schema: Any, query: Any, today: date, levels: Sequence[str] = ("public",)) -> Any:
+    """`query` limited to documents of `levels` (the reader's; public by default) whose
+    embargo, if any, has passed."""
     q, occur = tantivy.Query, tantivy.Occur
     embargoed = q.range_query(
         schema, "embargo", tantivy.FieldType.Integer, _day(today.isoformat(), 0) + 1, _OPEN_END
     )
+    open_levels = q.boolean_query(
+        [(occur.Should, q.term_query(schema, "access", level)) for level in levels]
+    )
     return q.boolean_query(
         [
             (occur.Must, query),
-            (occur.Must, q.const_score_query(q.term_query(schema, "access", "public"), 0.0)),
+            (occur.Must, q.const_score_query(open_levels, 0.0)),
             (occur.MustNot, embargoed),
         ]
     )
