@@ -351,7 +351,7 @@ def embed_speed(store, rev: str, folder: Path, docs: int, trials: int) -> dict[s
     return {k: float(np.median(v)) for k, v in rates.items()}
 
 
-def int8_recall(store, folder: Path, rows: int = 3000, queries: int = 300) -> float:  # type: ignore[no-untyped-def]
+def int8_recall(store, folder: Path, rows: int = 1500, queries: int = 150) -> float:  # type: ignore[no-untyped-def]
     """Recall@10 of int8 vectors against today's (PyTorch fp32) vectors: the same
     passages' nearest neighbours, queries and index both quantised."""
     from declass.embeddings import load_embedder
@@ -378,7 +378,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cache", type=Path, default=CACHE)
     parser.add_argument("--build-only", action="store_true")
-    parser.add_argument("--baseline-rev", default="cfa1334", help="today's code")
+    parser.add_argument("--baseline-rev", default="5cabb5f^", help="today's code")
     parser.add_argument("--skip-baseline", action="store_true", help="no run of today's code")
     parser.add_argument("--speed-docs", type=int, default=30)
     parser.add_argument("--speed-trials", type=int, default=2)

@@ -193,3 +193,18 @@ def test_an_archive_not_yet_embedded_is_searched_by_words_and_embedded_on_reques
     again = runner.invoke(cli, ["embed", "--db", str(db), "--home", str(tmp_path), "-q"])
     assert again.stdout.startswith("Embedded 0 documents")
     assert f"{total:,} were current already" in again.stdout
+
+
+def test_ingest_embeds_when_asked_for_semantic_search(corpora: Path, tmp_path: Path) -> None:
+    db = tmp_path / "semantic.sqlite3"
+    where = ["--db", str(db), "--home", str(tmp_path)]
+    result = CliRunner().invoke(
+        cli, ["ingest", str(corpora / "wilson-center"), "--semantic", "-q", *where]
+    )
+    assert result.exit_code in (0, 3), result.output
+    store = open_store(db)
+    try:
+        with_text = {d for d in store.document_ids() if store.document(d).body.strip()}
+        assert with_text and set(store.embedded_documents("all-MiniLM-L6-v2")) == with_text
+    finally:
+        store.close()
