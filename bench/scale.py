@@ -8,9 +8,13 @@ through `Store.put_many` (batches of 1,000, one transaction each), then runs a f
 mix of queries through the search engine (with every facet, snippets off): p50/p95
 over the mix, each query's facets counted anew (no cache), and how many of the mix's
 queries were broad enough to be counted on the sample (see docs/architecture.md,
-"Bounded work on large archives"). PostgreSQL is a throwaway cluster on loopback (durable: fsync on,
-synchronous_commit off, which matches SQLite's WAL with synchronous=NORMAL) unless
---pg-url names a server.
+"Bounded work on large archives"). PostgreSQL searches through the Tantivy index each
+app server derives from its rows (store/postgres_index.py); the same archive is also
+searched the way it was before, with PostgreSQL's own full-text search (ts_rank, facets
+counted in SQL), in the row "postgresql-sql". PostgreSQL is a throwaway cluster on
+loopback (durable: fsync on, synchronous_commit off, which matches SQLite's WAL with
+synchronous=NORMAL) unless --pg-url names a server. The load average is printed with
+each row.
 
     .venv/bin/python bench/scale.py [--sizes 100000,1000000] [--backends sqlite,postgresql]
 """
@@ -46,7 +50,7 @@ from declass.model import (  # noqa: E402
 )
 from declass.search.engine import search  # noqa: E402
 from declass.store import open_store  # noqa: E402
-from declass.store.base import Store  # noqa: E402
+from declass.store.base import SearchPage, SearchRequest, Store  # noqa: E402
 
 TARBALL = ROOT.parent / "shared" / "corpora" / "ungdc" / "UNGDC_1946-2022.tgz"
 BATCH = 1000  # records a transaction
@@ -147,13 +151,56 @@ class Measure:
     p50_ms: float
     p95_ms: float
     estimated: int  # queries of the mix whose counts came from the sample
+    load: str = ""
 
     @property
     def rate(self) -> float:
         return self.size / self.ingest_seconds
 
 
-def measure(backend: str, size: int, open_empty: Callable[[], Store], tarball: Path) -> Measure:
+class InSQL:
+    """A PostgreSQL store searched with PostgreSQL's own full-text search."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._store, name)
+
+    def search(self, request: SearchRequest) -> SearchPage:
+        return self._store.search_in_sql(request)  # type: ignore[attr-defined,no-any-return]
+
+
+def time_mix(store: Store, label: str) -> tuple[float, float, int, str]:
+    """p50 and p95 over the mix (each query twice, facets counted anew), the queries
+    counted on the sample, and the load average over the timing."""
+    before = load_average()
+    estimated = 0
+    for q in QUERIES:  # warm caches once; then time every query of the mix
+        estimated += not search(store, q, snippets=False).exact
+    times = []
+    for _ in range(2):
+        clear_counts(store)  # each query's facets counted anew in each round
+        for q in QUERIES:
+            t = time.perf_counter()
+            search(store, q, snippets=False)
+            times.append((time.perf_counter() - t) * 1000)
+    cuts = statistics.quantiles(times, n=20)
+    slowest = sorted(zip(times, QUERIES * 2, strict=True), reverse=True)[:6]
+    print(
+        f"  {label}: slowest " + ", ".join(f"{q} {t:.1f} ms" for t, q in slowest),
+        file=sys.stderr,
+    )
+    return statistics.median(times), cuts[18], estimated, f"{before} → {load_average()}"
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def measure(
+    backend: str, size: int, open_empty: Callable[[], Store], tarball: Path
+) -> list[Measure]:
     records = list(itertools.islice(paragraphs(tarball), size))  # read before the clock
     store = open_empty()
     try:
@@ -171,30 +218,21 @@ def measure(backend: str, size: int, open_empty: Callable[[], Store], tarball: P
         store.finish_run(run, size, 0, 0)
         search(store, "settle", snippets=False)
         ingest_seconds = time.perf_counter() - started
-        estimated = 0
-        for q in QUERIES:  # warm caches once; then time every query of the mix
-            estimated += not search(store, q, snippets=False).exact
-        times = []
-        for _ in range(2):
-            clear_counts(store)  # each query's facets counted anew in each round
-            for q in QUERIES:
-                t = time.perf_counter()
-                search(store, q, snippets=False)
-                times.append((time.perf_counter() - t) * 1000)
-        cuts = statistics.quantiles(times, n=20)
-        slowest = sorted(zip(times, QUERIES * 2, strict=True), reverse=True)[:6]
-        print(
-            f"  {backend} {size:,}: slowest " + ", ".join(f"{q} {t:.1f} ms" for t, q in slowest),
-            file=sys.stderr,
-        )
-        return Measure(backend, size, ingest_seconds, statistics.median(times), cuts[18], estimated)
+        p50, p95, estimated, load = time_mix(store, f"{backend} {size:,}")
+        found = [Measure(backend, size, ingest_seconds, p50, p95, estimated, load)]
+        if backend == "postgresql":
+            p50, p95, estimated, load = time_mix(InSQL(store), f"postgresql-sql {size:,}")
+            found.append(Measure("postgresql-sql", size, ingest_seconds, p50, p95, estimated, load))
+        return found
     finally:
         store.close()
 
 
 def clear_counts(store: Store) -> None:
-    """Forget the embedded index's cached totals and facets (PostgreSQL keeps none)."""
-    index = getattr(getattr(store, "_search", None), "index", None)
+    """Forget the Tantivy index's cached totals and facets (SQLite's, or the one derived
+    from PostgreSQL; PostgreSQL's own search keeps none)."""
+    holder = getattr(store, "_search", None) or getattr(store, "_derived", None)
+    index = getattr(holder, "index", None)
     if index is not None:
         index.forget_counts()
 
@@ -240,7 +278,7 @@ def main() -> None:
                     return open_store(urlunsplit(urlsplit(server)._replace(path="/" + name)))
 
                 print(f"{backend}: {size:,} records ...", file=sys.stderr)
-                results.append(measure(backend, size, open_empty, args.tarball))
+                results += measure(backend, size, open_empty, args.tarball)
     finally:
         if cluster is not None:
             cluster.destroy()
@@ -251,14 +289,20 @@ def main() -> None:
 
 def print_table(results: list[Measure], sizes: list[int]) -> None:
     print(
-        f"{'backend':<11} {'records':>9} {'ingest/s':>9} {'p50 ms':>8} {'p95 ms':>8}"
-        f" {'estimated':>10}"
+        f"{'backend':<14} {'records':>9} {'ingest/s':>9} {'p50 ms':>8} {'p95 ms':>8}"
+        f" {'estimated':>10}  load (1/5/15 min, before → after the mix)"
     )
     for m in results:
         print(
-            f"{m.backend:<11} {m.size:>9,} {m.rate:>9,.0f} {m.p50_ms:>8.1f} {m.p95_ms:>8.1f}"
-            f" {m.estimated:>4} of {len(QUERIES)}"
+            f"{m.backend:<14} {m.size:>9,} {m.rate:>9,.0f} {m.p50_ms:>8.1f} {m.p95_ms:>8.1f}"
+            f" {m.estimated:>4} of {len(QUERIES)}  {m.load}"
         )
+    for size in sizes:
+        lite = next((m for m in results if m.backend == "sqlite" and m.size == size), None)
+        for m in results:
+            if lite is not None and m.size == size and m.backend != "sqlite":
+                ratio = m.p95_ms / lite.p95_ms
+                print(f"{size:,} records: {m.backend} p95 ÷ sqlite p95 = {ratio:.1f}×")
     if len(sizes) > 1:
         small, large = sizes[0], sizes[-1]
         print(f"\ngrowth {small:,} → {large:,} records ({large / small:.0f}× the records):")
@@ -266,7 +310,7 @@ def print_table(results: list[Measure], sizes: list[int]) -> None:
             a = next(m for m in results if m.backend == backend and m.size == small)
             b = next(m for m in results if m.backend == backend and m.size == large)
             print(
-                f"  {backend:<11} ingest rate ×{b.rate / a.rate:.2f}"
+                f"  {backend:<14} ingest rate ×{b.rate / a.rate:.2f}"
                 f"   p50 ×{b.p50_ms / a.p50_ms:.2f}   p95 ×{b.p95_ms / a.p95_ms:.2f}"
             )
 

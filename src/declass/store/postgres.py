@@ -38,7 +38,7 @@ from declass.model import (
     Rejection,
 )
 from declass.names import fold
-from declass.store import codec
+from declass.store import codec, postgres_index
 from declass.store import postgres_search as fts
 from declass.store.base import (
     ArchiveStats,
@@ -254,6 +254,7 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX person_spellings_authority ON person_spellings(authority_id);
         """,
     ),
+    (8, postgres_index.MIGRATION),
     (9, PostgresEditorial.MIGRATION),
 ]
 
@@ -306,6 +307,8 @@ class PostgresStore(PostgresEditorial, Store):
             except BaseException:
                 self._pool.close()
                 raise
+        # Search goes through a Tantivy index this server derives from the rows.
+        self._derived = postgres_index.DerivedIndex(self)
 
     @staticmethod
     def _open_pool(url: str, size: int, timeout: float) -> ConnectionPool:
@@ -326,6 +329,7 @@ class PostgresStore(PostgresEditorial, Store):
         return pool
 
     def close(self) -> None:
+        self._derived.release()
         if self._reads is not self._pool:
             self._reads.close()
         self._pool.close()
@@ -418,6 +422,7 @@ class PostgresStore(PostgresEditorial, Store):
                 # Fresh statistics after a large load: the planner's choices, and the
                 # archive size that search reads from them (see postgres_search).
                 cur.execute("ANALYZE documents, search_docs")
+        self._derived.release()  # the run's documents searchable, the writer free
 
     def runs(self) -> list[IngestRun]:
         with self._read() as cur:
@@ -493,19 +498,26 @@ class PostgresStore(PostgresEditorial, Store):
         # which (unlike COPY) one pipeline sends together.
         bulk = sum(isinstance(r, Document) for r in records) >= _COPY_FROM
 
+        written: list[tuple[int, Document, IndexEntry | None]] = []
+
         def work(cur: psycopg.Cursor[Any]) -> list[WriteOutcome]:
+            written.clear()  # a retried batch starts again
             with contextlib.nullcontext() if bulk else cur.connection.pipeline():
-                return self._put_batch(cur, records, serialised, run_id, bulk, made)
+                return self._put_batch(cur, records, serialised, run_id, bulk, made, written)
 
         try:
             ready = prepared_for(records, prepared)
             serialised = [(p.body, p.digest) for p in ready]
             made = {r.id: p.index for r, p in zip(records, ready, strict=True) if p.index}
-            return self._retrying(work)
+            if any(isinstance(r, Document) for r in records):
+                self._derived.before_write()
+            outcomes = self._retrying(work)
         except _REFUSED as exc:
             one = records[0].id if len(records) == 1 else None
             first_line = str(exc).partition("\n")[0]  # PostgreSQL adds a CONTEXT line
             raise StorageError(one, f"{type(exc).__name__}: {first_line}") from exc
+        self._derived.stage(written)
+        return outcomes
 
     def _put_batch(
         self,
@@ -515,6 +527,7 @@ class PostgresStore(PostgresEditorial, Store):
         run_id: int | None,
         bulk: bool,
         made: Mapping[str, IndexEntry] | None = None,
+        written: list[tuple[int, Document, IndexEntry | None]] | None = None,
     ) -> list[WriteOutcome]:
         # Writers of the same record queue here instead of racing to insert it; each
         # takes its locks in id order, so that two batches never wait on each other.
@@ -542,9 +555,17 @@ class PostgresStore(PostgresEditorial, Store):
                 outcomes.append(self._put_event(cur, record, digest, body, run_id))
             else:
                 outcomes.append(self._put_collection(cur, record, digest, body))
-        self._write_current(
-            cur, list(documents.current.values()), documents.replaced, bulk, made or {}
-        )
+        current = list(documents.current.values())
+        self._write_current(cur, current, documents.replaced, bulk, made or {})
+        if written is not None and current:
+            # The rows the new versions were given: the index is told after the commit.
+            cur.execute(
+                "SELECT doc_id, row FROM search_docs WHERE doc_id = ANY(%s::text[])",
+                ([doc.id for doc, _, _ in current],),
+            )
+            rows = dict(cur.fetchall())
+            made = made or {}
+            written += [(int(rows[doc.id]), doc, made.get(doc.id)) for doc, _, _ in current]
         self._insert_versions(cur, documents.versions, bulk)
         return outcomes
 
@@ -1017,6 +1038,11 @@ class PostgresStore(PostgresEditorial, Store):
 
     # -- search ------------------------------------------------------------------
     def search(self, request: SearchRequest) -> SearchPage:
+        return self._derived.search(request)
+
+    def search_in_sql(self, request: SearchRequest) -> SearchPage:
+        """Search with PostgreSQL's own full-text search (ts_rank, facets counted in SQL):
+        how this backend searched before its derived index, kept for comparison."""
         try:
             with self._read() as cur:
                 cur.execute(fts.DOCUMENTS_SQL)
@@ -1299,6 +1325,8 @@ class _DocumentWrites:
             return WriteOutcome.UNCHANGED
         number = 1 if old is None else old[1] + 1
         self.known[doc.id] = (digest, number)
+        # Last written last, as put() one by one would order them (search_docs rows too).
+        self.current.pop(doc.id, None)
         self.current[doc.id] = (doc, digest, number)
         source = doc.provenance.source if doc.provenance else ""
         self.versions.append((doc.id, Version(number, digest, self.run_id, self.now, source), body))
