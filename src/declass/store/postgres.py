@@ -55,7 +55,7 @@ from declass.store.base import (
     Version,
     WriteOutcome,
 )
-from declass.store.index_fields import IndexEntry
+from declass.store.index_fields import IndexEntry, index_entry
 from declass.store.postgres_editorial import PostgresEditorial
 from declass.store.postgres_search import clean
 from declass.store.prepared import Prepared, prepared_for
@@ -556,7 +556,10 @@ class PostgresStore(PostgresEditorial, Store):
             else:
                 outcomes.append(self._put_collection(cur, record, digest, body))
         current = list(documents.current.values())
-        self._write_current(cur, current, documents.replaced, bulk, made or {})
+        # Each new version analysed once, for the tsvector and for the derived index.
+        given = made or {}
+        analysed = {doc.id: given.get(doc.id) or index_entry(doc) for doc, _, _ in current}
+        self._write_current(cur, current, documents.replaced, bulk, analysed)
         if written is not None and current:
             # The rows the new versions were given: the index is told after the commit.
             cur.execute(
@@ -564,8 +567,7 @@ class PostgresStore(PostgresEditorial, Store):
                 ([doc.id for doc, _, _ in current],),
             )
             rows = dict(cur.fetchall())
-            made = made or {}
-            written += [(int(rows[doc.id]), doc, made.get(doc.id)) for doc, _, _ in current]
+            written += [(int(rows[doc.id]), doc, analysed[doc.id]) for doc, _, _ in current]
         self._insert_versions(cur, documents.versions, bulk)
         return outcomes
 

@@ -21,6 +21,7 @@ from starlette.applications import Starlette
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from declass.archive import Archive, Config
+from declass.store.base import MatchAll, SearchRequest
 
 THREADS = 8  # requests in progress at once in one process
 _CACHE_ENV = "DECLASS_SERVE_CACHE"
@@ -108,7 +109,7 @@ def serve(
 
     with Archive(config) as archive:
         # Level the index once here: the workers then find it level and only read it.
-        archive.store.term_counts(["settle"])
+        archive.store.search(SearchRequest(MatchAll(), limit=0, facet_size=0))
     os.environ.update(
         {
             "DECLASS_DB": config.db,
