@@ -7,9 +7,11 @@ in declass reads settings at import time.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from declass.ingest.access_rules import AccessRule, with_rules
 from declass.ingest.packed import Limits
 from declass.ingest.pipeline import IngestResult, Listener, ingest, write_quarantine_report
 from declass.ingest.registry import Registry, default_registry
@@ -60,12 +62,15 @@ class Archive:
         on_progress: Listener | None = None,
         workers: int | None = None,
         limits: Limits | None = None,
+        rules: Sequence[AccessRule] = (),
     ) -> IngestResult:
         """Read `paths` into the catalogue; rejections also go to the quarantine report.
 
         `workers`: reading processes (default one per core); `limits`: how far packed
-        input may expand."""
-        result = ingest(self.store, paths, self.registry, on_progress, workers, limits)
+        input may expand; `rules`: access set by rule on what is read (see
+        declass.ingest.access_rules)."""
+        registry = with_rules(self.registry, rules)
+        result = ingest(self.store, paths, registry, on_progress, workers, limits)
         if result.rejections:
             write_quarantine_report(result.rejections, self.config.quarantine_report, result.run_id)
         return result

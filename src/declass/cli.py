@@ -6,6 +6,7 @@ import sys
 import time
 from collections.abc import Mapping
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -20,10 +21,13 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from declass import cli_admin
+from declass.access import Audience
 from declass.archive import Archive, Config
 from declass.errors import DeclassError
 from declass.ingest import pipeline
 from declass.persons import link_persons
+from declass.store.base import Store
 from declass.terminal import document_view, stats_view
 from declass.terminal_ingest import run_summary
 
@@ -41,6 +45,16 @@ home_option = click.option(
 
 def _archive(db: str | None, home: Path | None) -> Archive:
     return Archive(Config.from_env(db=db, home=home))
+
+
+AUDIENCES = click.Choice([a.value for a in Audience])
+
+
+def _scoped(archive: Archive, audience: str) -> Store:
+    """The archive as `audience` may read it (declass.store.scoped)."""
+    from declass.store.scoped import ScopedStore
+
+    return ScopedStore(archive.store, Audience(audience))
 
 
 @click.group()
@@ -75,6 +89,21 @@ def init(db: str | None, home: Path | None) -> None:
 @click.option(
     "--semantic", is_flag=True, help="Also embed what was read, for semantic search and parallels."
 )
+@click.option(
+    "--access-rules",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Access rules (YAML): which folders, ids or collections are closed, and until when.",
+)
+@click.option(
+    "--access",
+    type=click.Choice(["registered", "restricted"]),
+    help="Everything read in this run is open only to registered readers, or to staff.",
+)
+@click.option(
+    "--embargo-until",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Everything read in this run is closed to all but staff until this day.",
+)
 def ingest(
     paths: tuple[Path, ...],
     db: str | None,
@@ -84,8 +113,20 @@ def ingest(
     ocr_workers: int | None,
     ocr_languages: str | None,
     semantic: bool,
+    access_rules: Path | None,
+    access: str | None,
+    embargo_until: datetime | None,
 ) -> None:
     """Read files, folders, tarballs and manifests into the archive."""
+    from declass.ingest.access_rules import load_rules, rules_for_paths
+    from declass.model import AccessLevel
+
+    rules = load_rules(access_rules) if access_rules else []
+    rules += rules_for_paths(
+        list(paths),
+        AccessLevel(access) if access else None,
+        embargo_until.date() if embargo_until else None,
+    )
     console = Console(stderr=True)
     config = Config.from_env(db=db, home=home)
     given = {"ocr_workers": ocr_workers, "ocr_languages": ocr_languages, "mapping": mapping}
@@ -117,7 +158,7 @@ def ingest(
                     description=Path(p.current).name[:32] if p.current else "ingest",
                 )
 
-            result = archive.ingest(list(paths), on_progress=show)
+            result = archive.ingest(list(paths), on_progress=show, rules=rules)
         elapsed = time.monotonic() - started
         total = result.added + result.updated + result.unchanged
         Console().print(run_summary(result))
@@ -196,6 +237,14 @@ def rejections(run_id: int | None, db: str | None, home: Path | None) -> None:
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance")
 @click.option("--page", type=int, default=1, show_default=True)
 @click.option("--facet", "facets", multiple=True, help="Narrow by a facet: field:value.")
+@click.option(
+    "--as",
+    "audience",
+    type=AUDIENCES,
+    default="public",
+    show_default=True,
+    help="Search what this audience may read (staff: everything).",
+)
 @db_option
 @home_option
 def search_command(
@@ -205,6 +254,7 @@ def search_command(
     sort: str,
     page: int,
     facets: tuple[str, ...],
+    audience: str,
     db: str | None,
     home: Path | None,
 ) -> None:
@@ -218,7 +268,7 @@ def search_command(
     with _archive(db, home) as archive:
         try:
             found = search(
-                archive.store,
+                _scoped(archive, audience),
                 query,
                 expand=not no_expand,
                 sort=sort,
@@ -255,14 +305,21 @@ def migrate(db: str | None, home: Path | None) -> None:
 
 @cli.command("export")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--for",
+    "audience",
+    type=AUDIENCES,
+    help="Only what this audience may read (public: a published dataset). Default: all.",
+)
 @db_option
 @home_option
-def export_command(path: Path, db: str | None, home: Path | None) -> None:
+def export_command(path: Path, audience: str | None, db: str | None, home: Path | None) -> None:
     """Write the whole archive (every version, run and record) to PATH (.jsonl.gz)."""
     from declass.store.transfer import export_archive
 
     with _archive(db, home) as archive:
-        counts = export_archive(archive.store, path)
+        store = _scoped(archive, audience) if audience else archive.store
+        counts = export_archive(store, path)
     click.echo(f"Exported to {path}: {_counted(counts)}")
 
 
@@ -472,6 +529,10 @@ def fetch_frus(
                 f"Ingested: {result.added:,} added, {result.updated:,} updated,"
                 f" {result.unchanged:,} unchanged, {len(result.rejections):,} rejected"
             )
+
+
+for _command in cli_admin.commands(db_option, home_option):  # users, backup, restore, audit
+    cli.add_command(_command)
 
 
 def main() -> None:

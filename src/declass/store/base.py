@@ -553,6 +553,14 @@ class Store(ABC):
         """Saved changes, newest first (of one kind, one record, after `since`)."""
 
     @abstractmethod
+    def restore_edit(self, edit: Edit) -> None:
+        """Keep an edit exactly as exported (declass.store.transfer)."""
+
+    @abstractmethod
+    def restore_history(self, kind: str, number: int, record: Record) -> None:
+        """Keep one exported state of an authority, event or collection's history."""
+
+    @abstractmethod
     def add_audit(self, entry: AuditEntry) -> None: ...
 
     @abstractmethod

@@ -13,6 +13,7 @@ without reading every record.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
@@ -402,6 +403,31 @@ class EditorialTables:
             for r in rows
         ]
 
+    def restore_edit(self, edit: Edit) -> None:
+        with self._ed_cursor(write=True) as cur:
+            self._ed_run(
+                cur,
+                "INSERT INTO edits (kind, record_id, number, action, author, reason, at,"
+                " correction) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    edit.kind,
+                    edit.record_id,
+                    edit.number,
+                    edit.action.value,
+                    edit.author,
+                    edit.reason,
+                    edit.at or now(),
+                    int(edit.correction),
+                ],
+            )
+
+    def restore_history(self, kind: str, number: int, record: Record) -> None:
+        body, digest = codec.serialise(record)
+        self._ed_write(
+            "INSERT INTO record_history VALUES (?, ?, ?, ?, ?)",
+            [kind, record.id, number, digest, body],
+        )
+
     def add_audit(self, entry: AuditEntry) -> None:
         self._ed_write(
             "INSERT INTO audit_log (at, actor, action, target, detail, address)"
@@ -599,11 +625,15 @@ class EditorialTables:
     def add_annotation(self, annotation: Annotation) -> Annotation:
         a = annotation
         made = a.created_at or now()
-        new_id = self._ed_insert(
-            "INSERT INTO annotations (doc_id, parent_id, text_index, block_index, start_offset,"
-            " end_offset, quote, body, author, visibility, hidden, locked, created_at,"
-            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        # Ids drawn at random, not counted: a reader who sees annotation 7 and then 9
+        # must not learn that one they may not see lies between.
+        new_id = secrets.randbelow(2**52) + 1
+        self._ed_insert(
+            "INSERT INTO annotations (id, doc_id, parent_id, text_index, block_index,"
+            " start_offset, end_offset, quote, body, author, visibility, hidden, locked,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
+                new_id,
                 a.doc_id,
                 a.parent,
                 a.text_index,
@@ -630,9 +660,11 @@ class EditorialTables:
 
     def annotations(self, doc_id: str | None = None) -> list[Annotation]:
         if doc_id is None:
-            rows = self._ed_rows(self._ANNOTATION + " ORDER BY id")
+            rows = self._ed_rows(self._ANNOTATION + " ORDER BY created_at, id")
         else:
-            rows = self._ed_rows(self._ANNOTATION + " WHERE doc_id = ? ORDER BY id", [doc_id])
+            rows = self._ed_rows(
+                self._ANNOTATION + " WHERE doc_id = ? ORDER BY created_at, id", [doc_id]
+            )
         return [self._annotation(r) for r in rows]
 
     def update_annotation(self, annotation: Annotation) -> None:

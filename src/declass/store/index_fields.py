@@ -11,7 +11,7 @@ import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from declass.access import indexed_notes, indexed_texts
 from declass.errors import QueryError
@@ -167,7 +167,7 @@ def index_facts(doc: Document) -> IndexFacts:
         date_start=start,
         date_end=end or "9999-12-31",
         doc_type=doc.doc_type.value,
-        language=doc.language,
+        language=_indexed_language(doc),
         source=doc.id.split(":", 1)[0],
         year=year,
         decade=f"{year[:3]}0s" if year else "",
@@ -180,6 +180,12 @@ def index_facts(doc: Document) -> IndexFacts:
         access=doc.access.value,
         embargo_until=doc.embargo_until.isoformat() if doc.embargo_until else "",
     )
+
+
+def _indexed_language(doc: Document) -> str:
+    """The language of what is indexed: a closed original must not show as one."""
+    shown = indexed_texts(doc)
+    return doc.language if len(shown) == len(doc.texts) else replace(doc, texts=shown).language
 
 
 def filter_keys(field: str, values: Sequence[str]) -> list[str]:

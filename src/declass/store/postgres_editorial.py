@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from declass.editing.records import Edit
 from declass.errors import NotFound, StaleEdit
@@ -25,6 +25,9 @@ from declass.store.editorial_sql import (
 )
 from declass.store.postgres_search import clean, like_prefix
 
+if TYPE_CHECKING:
+    from declass.store.postgres_index import DerivedIndex
+
 T = TypeVar("T")
 
 
@@ -36,6 +39,7 @@ class PostgresEditorial(EditorialTables):
     _pool: Any
     _retrying: Callable[..., Any]
     _put_batch: Callable[..., list[WriteOutcome]]
+    _derived: DerivedIndex  # the search index this server derives
 
     def _ed_sql(self, sql: str) -> str:
         return sql.replace("?", "%s")
@@ -69,8 +73,10 @@ class PostgresEditorial(EditorialTables):
     def edit_document(self, doc: Document, base_version: int, edit: Edit) -> Version:
         serialised = [codec.serialise(doc)]
         doc_id = clean(doc.id)
+        written: list[Any] = []
 
         def work(cur: Any) -> Version:
+            written.clear()  # a retried transaction starts again
             self._locked(cur, doc_id)
             cur.execute("SELECT version FROM documents WHERE id = %s FOR UPDATE", (doc_id,))
             row = cur.fetchone()
@@ -78,7 +84,7 @@ class PostgresEditorial(EditorialTables):
                 raise NotFound(f"no document {doc.id!r}")
             if int(row[0]) != base_version:
                 raise StaleEdit(doc.id, f"version {row[0]}")
-            outcome = self._put_batch(cur, [doc], serialised, None, False)[0]
+            outcome = self._put_batch(cur, [doc], serialised, None, False, written=written)[0]
             number = int(row[0]) if outcome is WriteOutcome.UNCHANGED else int(row[0]) + 1
             if outcome is not WriteOutcome.UNCHANGED:
                 self._record_edit(cur, edit, number)
@@ -90,7 +96,11 @@ class PostgresEditorial(EditorialTables):
             found = cur.fetchone()
             return Version(int(found[0]), found[1], found[2], found[3], found[4])
 
-        return self._retrying(work)  # type: ignore[no-any-return]
+        self._derived.before_write()
+        saved: Version = self._retrying(work)
+        self._derived.stage(written)
+        self._derived.release()  # published: readers see the edit at once
+        return saved
 
     def edit_record(
         self, record: Authority | Event | Collection, base_hash: str, edit: Edit

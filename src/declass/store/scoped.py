@@ -39,6 +39,7 @@ from declass.model import (
     Record,
     Rejection,
 )
+from declass.store import codec
 from declass.store.base import (
     AllOf,
     AnyOf,
@@ -194,10 +195,11 @@ class ScopedStore(Store):
     def versions(self, doc_id: str) -> list[Version]:
         if self._staff:
             return self.inner.versions(doc_id)
-        # A reader sees the version that is open now, never the history behind it.
-        self.document(doc_id)
+        # A reader sees the version that is open now, never the history behind it, and
+        # its hash is of what they see (the stored one would betray a closed text).
+        seen = self.document(doc_id)
         current = self.inner.versions(doc_id)[-1]
-        return [replace(current, source="", ingest_run=None)]
+        return [replace(current, content_hash=codec.content_hash(seen), source="", ingest_run=None)]
 
     def document_texts(self, doc_ids: Sequence[str]) -> dict[str, list[str]]:
         return self.inner.document_texts(doc_ids if self._staff else self._open_ids(doc_ids))
@@ -525,6 +527,12 @@ class ScopedStore(Store):
     ) -> list[Edit]:
         # Readers see corrections through declass.editing.errata, which checks each.
         return self.inner.edits(kind, record_id, since, limit) if self._staff else []
+
+    def restore_edit(self, edit: Edit) -> None:
+        _refuse("import")
+
+    def restore_history(self, kind: str, number: int, record: Record) -> None:
+        _refuse("import")
 
     def add_audit(self, entry: AuditEntry) -> None:
         _refuse("keep the audit log")

@@ -2,9 +2,13 @@
 
 The first line names the format; then every ingest run with its rejections, every
 collection, authority and event, and every stored version of every document with
-its number, hash, run, time and source. Records are the codec's JSON, so nothing the
-model holds is lost. Import writes through the `Store` interface into an empty
-archive, oldest version first, so SQLite → PostgreSQL → SQLite gives the same archive.
+its number, hash, run, time and source; then the editorial record: who made each
+edit and why, the kept states of edited authorities, events and collections, and the
+annotations and discussion. Records are the codec's JSON, so nothing the model holds
+is lost. Exported through a store scoped to an audience (`declass export --for
+public`), it holds only what that audience may read, and no editorial history.
+Import writes through the `Store` interface into an empty archive, oldest version
+first, so SQLite → PostgreSQL → SQLite gives the same archive.
 """
 
 from __future__ import annotations
@@ -17,13 +21,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
 
+from declass.annotations.records import Annotation
+from declass.editing.records import Edit
 from declass.errors import Conflict, DeclassError
 from declass.model import Document, Rejection
 from declass.store import codec
 from declass.store.base import IngestRun, Store, Version
 
 FORMAT = "declass-archive"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: edits, record history and annotations
 
 
 def export_archive(store: Store, path: Path) -> Counter[str]:
@@ -58,6 +64,21 @@ def _lines(store: Store) -> Iterator[dict[str, Any]]:
                 "version": dataclasses.asdict(version),
                 "record": codec.to_data(doc),
             }
+    edits = list(reversed(store.edits(limit=10**9)))
+    for edit in edits:
+        yield {"kind": "edit", "edit": codec.to_data(edit)}
+    for kind in ("authority", "event", "collection"):
+        for record_id in sorted({e.record_id for e in edits if e.kind == kind}):
+            for number, record in store.record_history(kind, record_id):
+                yield {
+                    "kind": "history",
+                    "of": kind,
+                    "number": number,
+                    "record": codec.to_data(record),
+                }
+    # Threads before their replies, so that import can link each reply to its thread.
+    for annotation in sorted(store.annotations(), key=lambda a: a.parent is not None):
+        yield {"kind": "annotation", "annotation": codec.to_data(annotation)}
 
 
 def import_archive(store: Store, path: Path) -> Counter[str]:
@@ -65,6 +86,7 @@ def import_archive(store: Store, path: Path) -> Counter[str]:
     if store.document_ids() or store.runs():
         raise Conflict("the target archive is not empty: import only into a new archive")
     counts: Counter[str] = Counter()
+    annotation_ids: dict[int, int] = {}  # exported id → the id this archive gave it
     with gzip.open(path, "rt", encoding="utf-8") as lines:
         for number, text in enumerate(lines, 1):
             line = json.loads(text)
@@ -88,6 +110,16 @@ def import_archive(store: Store, path: Path) -> Counter[str]:
             elif kind == "version":
                 doc = cast(Document, codec.from_data(Document, line["record"]))
                 store.restore_version(doc, Version(**line["version"]))
+            elif kind == "edit":
+                store.restore_edit(codec.from_data(Edit, line["edit"]))
+            elif kind == "history":
+                record = codec.from_data(codec.RECORD_TYPES[line["of"]], line["record"])
+                store.restore_history(line["of"], int(line["number"]), record)
+            elif kind == "annotation":
+                given = cast(Annotation, codec.from_data(Annotation, line["annotation"]))
+                parent = annotation_ids.get(given.parent) if given.parent is not None else None
+                made = store.add_annotation(dataclasses.replace(given, id=0, parent=parent))
+                annotation_ids[given.id] = made.id
             else:
                 raise DeclassError(f"{path}, line {number}: unknown kind {kind!r}")
             counts[str(kind)] += 1

@@ -12,12 +12,15 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from declass.errors import NotFound, QueryError
+from declass.web.editorial import openapi_with
 from declass.web.params import int_param, search_params
 from declass.web.reading import ReadingRoom
+from declass.web.rooms import room_for
 
 
 def _room(request: Request) -> ReadingRoom:
-    return request.app.state.room  # type: ignore[no-any-return]
+    """The reading room of the reader's audience (declass.web.rooms)."""
+    return room_for(request)
 
 
 def json_response(request: Request, data: Any) -> Response:
@@ -107,7 +110,7 @@ async def timeline(request: Request) -> Response:
 
 
 async def openapi(request: Request) -> Response:
-    return JSONResponse(OPENAPI)
+    return JSONResponse(openapi_with(OPENAPI))  # with accounts, editing, discussion
 
 
 async def not_found(request: Request) -> Response:

@@ -21,8 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from declass.archive import Archive
 from declass.errors import DeclassError
-from declass.web import api, pages, parallels, problems
-from declass.web.reading import ReadingRoom
+from declass.web import api, editorial, pages, parallels, problems
 
 HERE = Path(__file__).parent
 
@@ -99,6 +98,7 @@ def create_app(
     """The reading room over `archive`: HTML pages, the JSON API under /api, static files
     (`cache` False: no search result is kept, for benchmarks of the engine)."""
     routes: list[BaseRoute] = [
+        *editorial.routes,  # before the pages and API paths they extend
         *api.routes,
         *parallels.routes,
         *extra_routes,
@@ -113,8 +113,10 @@ def create_app(
             Exception: problems.handle,
         },
     )
-    app.add_middleware(SecurityHeaders)
-    app.state.room = ReadingRoom(archive, cache=cache)
     app.state.templates = templates_for(template_dirs)
     app.state.templates.env.globals["nav"] = [*DEFAULT_NAV, *nav]
+    # Accounts, editing, discussion, feeds: a reading room per audience and the
+    # Gatekeeper (inside the security headers, so that its refusals carry them too).
+    editorial.install(app, archive, cache=cache)
+    app.add_middleware(SecurityHeaders)
     return app

@@ -11,10 +11,12 @@ from starlette.routing import Route
 from declass.errors import QueryError
 from declass.web.params import int_param, search_params
 from declass.web.reading import ReadingRoom
+from declass.web.rooms import room_for
 
 
 def _room(request: Request) -> ReadingRoom:
-    return request.app.state.room  # type: ignore[no-any-return]
+    """The reading room of the reader's audience (declass.web.rooms)."""
+    return room_for(request)
 
 
 def _render(request: Request, template: str, **context: Any) -> Response:

@@ -10,7 +10,6 @@ requests are refused by their Origin (or Referer) header instead.
 from __future__ import annotations
 
 import logging
-import threading
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -25,22 +24,24 @@ from starlette.routing import Route
 from declass.article import Article, read_article
 from declass.errors import DeclassError, Forbidden
 from declass.parallels import MODES, HighlightedText, ParallelFinder, result_as_json
+from declass.web.access import charge
 from declass.web.problems import problem
-from declass.web.reading import ReadingRoom, document_path
+from declass.web.reading import document_path
+from declass.web.rooms import reader_of, rooms_of
 
 MAX_ARTICLE_BYTES = 2_000_000
-_LOCK = threading.Lock()
 log = logging.getLogger(__name__)
 
 
 def finder_for(request: Request) -> ParallelFinder:
-    """The app's one finder, made on first use (the model loads lazily inside it)."""
-    state = request.app.state
-    with _LOCK:
-        if getattr(state, "parallels", None) is None:
-            room: ReadingRoom = state.room
-            state.parallels = ParallelFinder(room.store, room.archive.config.home / "ann")
-    return state.parallels  # type: ignore[no-any-return]
+    """The reader's finder, made on first use (the model loads lazily inside it)."""
+    # -- access hook (editorial work; keep it): one finder per audience, each over the
+    # reader's scoped store (declass.web.rooms), so nothing closed to the reader comes
+    # back; a finder the app was given in state.parallels (tests) is used as it is.
+    given = getattr(request.app.state, "parallels", None)
+    if given is not None:
+        return given  # type: ignore[no-any-return]
+    return rooms_of(request).finder(reader_of(request).audience, ParallelFinder)  # type: ignore[no-any-return]
 
 
 def check_same_origin(request: Request) -> None:
@@ -132,6 +133,7 @@ def _parts(side: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 async def _find(request: Request, article: Article, top: int, mode: str) -> dict[str, Any]:
+    charge(request, "parallels")  # access hook: rate-limited per account and address
     finder = finder_for(request)
     result = await run_in_threadpool(finder.find, article, top=top, mode=mode)
     return present(result_as_json(result))

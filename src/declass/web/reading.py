@@ -1,8 +1,9 @@
 """What the reading room shows, as plain data: one function per page, used by the HTML
 pages and the JSON API alike, so that the API carries everything a page shows.
 
-Every document a reader reaches goes through `access.require_readable`; search (and so
-every list of documents here) leaves out what an anonymous reader may not see.
+Each room reads through a store scoped to its audience (declass.store.scoped,
+declass.web.rooms): what its readers may not see is not there, in documents, search
+and every list built from them.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote, urlencode, urlsplit
 
 from declass import citations, persons
+from declass.access import Audience
 from declass.archive import Archive
 from declass.countries import country_at
 from declass.errors import NotFound, QueryError
@@ -41,10 +43,10 @@ from declass.model import (
 )
 from declass.names import fold
 from declass.search.engine import SearchResults, search
-from declass.store.base import CollectionSpan, FieldFilter, IndexHit, SearchRequest
+from declass.store.base import CollectionSpan, FieldFilter, IndexHit, SearchRequest, Store
+from declass.store.scoped import ScopedStore
 from declass.terminal import format_date
 from declass.web import overview, volumes
-from declass.web.access import require_readable
 from declass.web.labels import FACET_NAMES, ROLES, FacetLabels
 
 PAGE_SIZE = 10
@@ -110,6 +112,10 @@ class _Cached:
                 self._values.popitem(last=False)
         return hit[1]  # type: ignore[no-any-return,unused-ignore]
 
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+
 
 @dataclass(frozen=True)
 class Paging:
@@ -133,13 +139,22 @@ class Paging:
 class ReadingRoom:
     """The reading room's view of one Archive, with the few caches it keeps."""
 
-    def __init__(self, archive: Archive, cache: bool = True) -> None:
+    def __init__(
+        self, archive: Archive, cache: bool = True, store: ScopedStore | None = None
+    ) -> None:
         self.archive = archive
-        self.store = archive.store
+        # Every read goes through a store scoped to one audience (the public's unless
+        # given): what it may not see is not there (declass.store.scoped).
+        self.store: Store = store or ScopedStore(archive.store, Audience.PUBLIC)
         # `cache` False: every request computed anew (benchmarks of the engine itself).
         self._cache = _Cached(size=512 if cache else 0)
         # search results: repeated queries and facet clicks
         self._results = _Cached(size=256 if cache else 0)
+
+    def forget(self) -> None:
+        """Drop everything kept (an edit was saved; the day turned)."""
+        self._cache.clear()
+        self._results.clear()
 
     # -- home, timeline -------------------------------------------------------------
     def home(self) -> dict[str, Any]:
@@ -347,7 +362,7 @@ class ReadingRoom:
     ) -> dict[str, Any]:
         """A document for display; `languages` picks the two texts shown side by side
         when it has several equally authentic ones (a treaty's official languages)."""
-        doc = require_readable(self.store.document(doc_id))
+        doc = self.store.document(doc_id)
         url = base_url.rstrip("/") + document_path(doc.id)
         volume = self._volume_of(doc)
         titles = self._collection_titles()
@@ -516,7 +531,8 @@ class ReadingRoom:
     def _holds(self, doc_id: str) -> bool:
         def build() -> bool:
             try:
-                return _is_readable(self.store.document(doc_id))
+                self.store.document(doc_id)
+                return True
             except NotFound:
                 return False
 
@@ -538,17 +554,16 @@ class ReadingRoom:
                     other = self.store.document(cid)
                 except NotFound:
                     continue
-                if _is_readable(other):
-                    found.append(
-                        {
-                            "id": other.id,
-                            "title": other.title,
-                            "href": document_path(other.id),
-                            "volume": self._labels().label("collection", other.collections[-1])
-                            if other.collections
-                            else "",
-                        }
-                    )
+                found.append(
+                    {
+                        "id": other.id,
+                        "title": other.title,
+                        "href": document_path(other.id),
+                        "volume": self._labels().label("collection", other.collections[-1])
+                        if other.collections
+                        else "",
+                    }
+                )
             return found
 
         return self._cache.get("cited-by:" + "|".join(targets), build)
@@ -560,7 +575,7 @@ class ReadingRoom:
             return None
 
         def build() -> list[tuple[str, str, str]]:
-            members = [d for d in self.store.documents(series=doc.series) if _is_readable(d)]
+            members = list(self.store.documents(series=doc.series))
             members.sort(key=lambda d: (d.sequence if d.sequence is not None else 1 << 30, d.id))
             return [(d.id, d.title, d.number) for d in members]
 
@@ -790,7 +805,7 @@ class ReadingRoom:
         volume's own order, grouped by compilation and chapter."""
 
         def build() -> list[dict[str, Any]]:
-            members = [d for d in self.store.documents(collection=c.id) if _is_readable(d)]
+            members = list(self.store.documents(collection=c.id))
             return volumes.contents(members, document_path)
 
         groups = self._cache.get("contents:" + c.id, build)
@@ -856,12 +871,6 @@ def _paging(page: int, page_size: int) -> tuple[int, int]:
     if not 1 <= page_size <= MAX_PAGE_SIZE:
         raise QueryError(0, f"page_size must be between 1 and {MAX_PAGE_SIZE}")
     return page, page_size
-
-
-def _is_readable(doc: Document) -> bool:
-    from declass.web.access import readable
-
-    return readable(doc)
 
 
 _FRUS_VOLUME_ID = re.compile(r"^frus[0-9A-Za-z-]+$")
