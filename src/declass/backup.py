@@ -3,9 +3,12 @@ accounts, annotations, audit log) into a folder and back.
 
 SQLite is copied online with SQLite's backup API, page by page under its own locks,
 so a reading room and even an ingest may go on meanwhile; the copy is one consistent
-moment. The search index is derived from the catalogue and is not copied (a copy of
-a live Tantivy folder can be torn): restore removes any old index beside the archive
-and the index is rebuilt from the restored catalogue before `restore` returns.
+moment. The search index (derived from the catalogue) is copied first, as one
+committed state of it: the files its `meta.json` names, which Tantivy never changes,
+taken again if a commit came in between. Restored beside the catalogue, it is level
+with it or a little behind and catches up when first opened, so search answers as it
+did, scores included (an index rebuilt from scratch would count no deleted
+documents, and rank a little differently); without a copy it is rebuilt.
 PostgreSQL is dumped with pg_dump's custom format and restored with pg_restore; its
 search vectors live in its tables, so they come back with them.
 """
@@ -29,6 +32,8 @@ FORMAT = "declass-backup"
 MANIFEST = "declass-backup.json"
 SQLITE_FILE = "archive.sqlite3"
 PG_FILE = "archive.pgdump"
+INDEX_FOLDER = "archive.sqlite3.search"
+_INDEX_FILES = ("meta.json", "state.json", "people.json")
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,8 @@ def backup(db: str, folder: Path) -> BackupReport:
         source = _sqlite_path(db)
         if not source.exists():
             raise DeclassError(f"no archive at {source}")
+        # The index before the catalogue: restored, it is never ahead of it.
+        copy_index(_index_folder(source), folder / INDEX_FOLDER)
         with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as src:
             target = sqlite3.connect(folder / SQLITE_FILE)
             try:
@@ -135,7 +142,10 @@ def restore(folder: Path, db: str, force: bool = False) -> BackupReport:
         shutil.copyfile(folder / SQLITE_FILE, partial)
         for suffix in ("-wal", "-shm"):
             Path(str(target) + suffix).unlink(missing_ok=True)
-        shutil.rmtree(target.with_name(target.name + ".search"), ignore_errors=True)
+        index = _index_folder(target)
+        shutil.rmtree(index, ignore_errors=True)
+        if (folder / INDEX_FOLDER / "meta.json").exists():
+            shutil.copytree(folder / INDEX_FOLDER, index)
         os.replace(partial, target)
     store = open_store(db)
     try:
@@ -144,6 +154,38 @@ def restore(folder: Path, db: str, force: bool = False) -> BackupReport:
     finally:
         store.close()
     return BackupReport(folder, kind, stats.documents, stats.versions, str(manifest["created_at"]))
+
+
+def _index_folder(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + ".search")
+
+
+def copy_index(source: Path, target: Path, attempts: int = 5) -> bool:
+    """Copy one committed state of the Tantivy index at `source` (False, and nothing
+    copied, when there is none or it kept changing)."""
+    for _ in range(attempts):
+        shutil.rmtree(target, ignore_errors=True)
+        try:
+            before = {n: (source / n).read_bytes() for n in _INDEX_FILES if (source / n).exists()}
+            if "meta.json" not in before:
+                return False
+            segments = {
+                s["segment_id"].replace("-", "")
+                for s in json.loads(before["meta.json"])["segments"]
+            }
+            target.mkdir(parents=True)
+            for path in source.iterdir():
+                if path.name.split(".")[0] in segments:
+                    shutil.copyfile(path, target / path.name)
+            after = {n: (source / n).read_bytes() for n in _INDEX_FILES if (source / n).exists()}
+        except (OSError, ValueError, KeyError):
+            continue  # a segment merged away meanwhile: take the new state
+        if after == before:
+            for name, data in before.items():
+                (target / name).write_bytes(data)
+            return True
+    shutil.rmtree(target, ignore_errors=True)
+    return False
 
 
 def _run(command: list[str]) -> None:

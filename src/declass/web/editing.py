@@ -175,6 +175,44 @@ def _values_from_form(form: FormData, doc: Document) -> dict[str, Any]:
     return values
 
 
+def _merge(
+    opened: dict[str, Any], mine: dict[str, Any], current: dict[str, Any]
+) -> tuple[dict[str, Any], list[str]]:
+    """The reader's changes (`mine` against `opened`) laid over `current`, field by field
+    (texts and notes by position while their number is unchanged), and the fields both
+    the reader and the other save changed."""
+    merged = dict(current)
+    both: list[str] = []
+
+    def lay(name: str, before: Any, after: Any, now: Any) -> Any:
+        if after == before:
+            return now
+        if now != before and now != after:
+            both.append(name)
+        return after
+
+    for key in ("title", "doc_type", "date", "place", "access", "embargo_until"):
+        merged[key] = lay(key, opened[key], mine[key], current[key])
+    merged["source_note"] = lay(
+        "source note", opened["source_note"], mine["source_note"], current["source_note"]
+    )
+    merged["subjects"] = lay("subjects", opened["subjects"], mine["subjects"], current["subjects"])
+    for part in ("texts", "notes"):
+        if len(opened[part]) == len(mine[part]) == len(current[part]):
+            merged[part] = [
+                {k: lay(f"{part[:-1]} {i + 1} {k}", o[k], m[k], c[k]) for k in o}
+                for i, (o, m, c) in enumerate(
+                    zip(opened[part], mine[part], current[part], strict=True)
+                )
+            ]
+        elif mine[part] != opened[part]:
+            merged[part] = mine[part]
+            both.append(part)
+    for key in ("new_language", "new_body", "reason"):
+        merged[key] = mine[key]
+    return merged, both
+
+
 def _day(text: str, what: str) -> date | None:
     text = text.strip()
     if not text:
@@ -234,8 +272,11 @@ def _edited_document(doc: Document, values: dict[str, Any]) -> Document:
                 embargo_until=_day(n["embargo_until"], f"note {j + 1}"),
             )
         )
-    changed = apply_changes(doc, {"date": values["date"]})
-    assert isinstance(changed, Document)
+    changed: Document = doc
+    if values["date"].strip() != _date_text(doc):  # unchanged: keep the date as written
+        edited = apply_changes(doc, {"date": values["date"]})
+        assert isinstance(edited, Document)
+        changed = edited
     access = _level(values["access"], "document")
     if doc.access is AccessLevel.WITHDRAWN:
         access = AccessLevel.WITHDRAWN  # restored by its own action only
@@ -291,24 +332,26 @@ async def edit_document_page(request: Request) -> Response:
         base = -1
     store = store_of(request)
     if base != version:
-        # Someone saved since this form was opened: nothing is written; the form comes
-        # back with this reader's changes, on the current version, beside what changed.
+        # Someone saved since this form was opened: nothing is written. The form comes
+        # back on the current version with this reader's changes laid over it, beside
+        # what changed meanwhile; fields both changed are named.
         try:
             opened = store.document(doc.id, base)
-            changes = record_diff(opened, doc)
         except NotFound:
-            changes = []
-        values["base_version"] = version
+            opened = doc
+        merged, both = _merge(_form_values(opened), values, _form_values(doc))
+        merged["base_version"] = version
+        clash = f" Both of you changed: {', '.join(both)}." if both else ""
         return _edit_page(
             request,
             doc,
             version,
-            values,
+            merged,
             412,
             error=f"Version {version} was saved since you opened version {base}: nothing"
-            " was saved. Your changes are kept below; check them against what changed,"
-            " then save again.",
-            conflict={"opened": base, "current": version, "changes": changes},
+            " was saved. Your changes are kept below, on the current version; check them"
+            f" against what changed, then save again.{clash}",
+            conflict={"opened": base, "current": version, "changes": record_diff(opened, doc)},
         )
     try:
         edited = _edited_document(doc, values)

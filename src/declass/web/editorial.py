@@ -81,9 +81,10 @@ def follow_form(context: Any, kind: str, target: str = "", facets: Any = ()) -> 
         fields += [f'<input type="hidden" name="facet" value="{escape(f)}">' for f in facets]
     else:
         fields.append(f'<input type="hidden" name="target" value="{escape(target)}">')
+    # Every value in `fields` is escaped above: the parts are markup.
     return Markup(
         '<form class="follow" method="post" action="/follows">'
-        + csrf_field(context)
+        + str(csrf_field(context))
         + "".join(fields)
         + f'<button type="submit">Follow this {escape(kind)}</button></form>'
     )
