@@ -378,7 +378,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cache", type=Path, default=CACHE)
     parser.add_argument("--build-only", action="store_true")
-    parser.add_argument("--baseline-rev", default="5cabb5f^", help="today's code")
+    parser.add_argument("--baseline-rev", default="5bb5c3a^", help="today's code")
     parser.add_argument("--skip-baseline", action="store_true", help="no run of today's code")
     parser.add_argument("--speed-docs", type=int, default=30)
     parser.add_argument("--speed-trials", type=int, default=2)
