@@ -474,7 +474,8 @@ def parallels_command(
             return
         for p in result.parallels:
             e = p.explanation
-            click.echo(f"{p.rank}. {p.label}  [{e.gap_years} years before]")
+            gap = f"  [{e.gap_years} years before]" if e.gap_years is not None else ""
+            click.echo(f"{p.rank}. {p.label}{gap}")
             for d in p.documents:
                 click.echo(f"     {d.doc_id}  {d.title}")
             actors = ", ".join(
