@@ -18,7 +18,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 
 from declass.model import AccessLevel, Document, Note, NoteAnchor, Reference, Text
@@ -50,6 +50,11 @@ class Clock:
     def today(self) -> date:
         with self._lock:
             return date.today() + timedelta(days=self._offset)
+
+    def now(self) -> datetime:
+        """This moment in UTC, moved as the day is."""
+        with self._lock:
+            return datetime.now(UTC) + timedelta(days=self._offset)
 
     def advance(self, days: int) -> None:
         with self._lock:

@@ -322,7 +322,7 @@ def app_routes(app: Any) -> set[tuple[str, str]]:
 _VOLATILE = [
     (re.compile(r'name="csrf_token" value="[^"]*"'), 'name="csrf_token" value=""'),
     (re.compile(r'"csrf_token":\s*"[^"]*"'), '"csrf_token":""'),
-    (re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:[+-]\d{2}:\d{2}|Z)?"), "<time>"),
+    (re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{2}:\d{2}|Z)?"), "<time>"),
     (re.compile(r"/feed/[A-Za-z0-9_-]{20,}\.atom"), "/feed/<key>.atom"),
     (re.compile(r"dcl_[A-Za-z0-9_-]+"), "dcl_<token>"),
     # Annotation ids are drawn at random: each archive has its own.

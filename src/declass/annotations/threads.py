@@ -155,7 +155,11 @@ def threads(
         return []
     shown = text_index_map(store.document(doc_id), reader.audience, today or date.today())
     found = [a for a in store.annotations(doc_id) if _seen_by(a, reader) and a.text_index in shown]
-    roots = [a for a in found if a.parent is None]
+    # Threads in the order of the passages they comment on, down the text.
+    roots = sorted(
+        (a for a in found if a.parent is None),
+        key=lambda a: (shown[a.text_index], a.block_index, a.start, a.created_at),
+    )
     replies: dict[int, list[Annotation]] = {}
     for a in found:
         if a.parent is not None:

@@ -66,9 +66,9 @@ def unfollow(store: Store, reader: Reader, follow_id: int) -> None:
     store.remove_follow(follow_id, _account_id(reader))
 
 
-def mark_seen(store: Store, reader: Reader) -> None:
-    """The reader has looked: the feed starts again from now."""
-    now = _now()
+def mark_seen(store: Store, reader: Reader, at: datetime | None = None) -> None:
+    """The reader has looked (at `at`, else now): the feed starts again from then."""
+    now = (at or datetime.now(UTC)).isoformat(timespec="seconds")
     for f in store.follows(_account_id(reader)):
         store.update_follow(replace(f, seen_at=now))
 
@@ -123,8 +123,10 @@ def feed(
     titles: dict[str, str] = {}
     for follow in follows:
         after = since if since is not None else follow.seen_at
+        # Times are to the second: what happened in the second the reader looked is
+        # shown again rather than lost.
         recent = [
-            c for c in changes if c.at > after or (c.change == "opened" and c.at > after[:10])
+            c for c in changes if c.at >= after or (c.change == "opened" and c.at > after[:10])
         ]
         matched = _matches(reader_store, follow, {c.doc_id for c in recent})
         for c in recent:

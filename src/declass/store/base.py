@@ -516,8 +516,9 @@ class Store(ABC):
 
     @abstractmethod
     def document_changes(self, since: str, today: str) -> list[DocumentChange]:
-        """Documents added, opened by an embargo lifting, or corrected after `since` and
-        by `today`, oldest first (readers' feeds; access is checked by the caller)."""
+        """Documents added, opened by an embargo lifting, or corrected since `since` (the
+        second included) and by `today`, oldest first (readers' feeds; access is
+        checked by the caller)."""
 
     @abstractmethod
     def edit_document(self, doc: Document, base_version: int, edit: Edit) -> Version:

@@ -289,11 +289,11 @@ class EditorialTables:
     def document_changes(self, since: str, today: str) -> list[DocumentChange]:
         rows = self._ed_rows(
             "SELECT doc_id, 'added', created_at, '' FROM document_versions"
-            " WHERE version = 1 AND created_at > ?"
+            " WHERE version = 1 AND created_at >= ?"
             " UNION ALL SELECT id, 'opened', embargo_until, '' FROM documents"
             " WHERE embargo_until IS NOT NULL AND embargo_until > ? AND embargo_until <= ?"
             " UNION ALL SELECT record_id, 'corrected', at, reason FROM edits"
-            " WHERE kind = 'document' AND action IN ('edit', 'revert', 'restore') AND at > ?"
+            " WHERE kind = 'document' AND action IN ('edit', 'revert', 'restore') AND at >= ?"
             " ORDER BY 3, 1",
             [since, since[:10], today, since],
         )
@@ -624,32 +624,40 @@ class EditorialTables:
 
     def add_annotation(self, annotation: Annotation) -> Annotation:
         a = annotation
-        made = a.created_at or now()
+        # To the microsecond: a thread's replies are ordered by it (ids are random).
+        made = a.created_at or datetime.now(UTC).isoformat(timespec="microseconds")
         # Ids drawn at random, not counted: a reader who sees annotation 7 and then 9
-        # must not learn that one they may not see lies between.
-        new_id = secrets.randbelow(2**52) + 1
-        self._ed_insert(
-            "INSERT INTO annotations (id, doc_id, parent_id, text_index, block_index,"
-            " start_offset, end_offset, quote, body, author, visibility, hidden, locked,"
-            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                new_id,
-                a.doc_id,
-                a.parent,
-                a.text_index,
-                a.block_index,
-                a.start,
-                a.end,
-                a.quote,
-                a.body,
-                a.author,
-                a.visibility.value,
-                int(a.hidden),
-                int(a.locked),
-                made,
-                a.updated_at or made,
-            ],
-        )
+        # must not learn that one they may not see lies between. (Within a 32-bit
+        # integer, the columns' type on both backends; a rare clash draws again.)
+        for attempt in range(8):
+            new_id = secrets.randbelow(2**31 - 2) + 1
+            try:
+                self._ed_insert(
+                    "INSERT INTO annotations (id, doc_id, parent_id, text_index, block_index,"
+                    " start_offset, end_offset, quote, body, author, visibility, hidden, locked,"
+                    " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        new_id,
+                        a.doc_id,
+                        a.parent,
+                        a.text_index,
+                        a.block_index,
+                        a.start,
+                        a.end,
+                        a.quote,
+                        a.body,
+                        a.author,
+                        a.visibility.value,
+                        int(a.hidden),
+                        int(a.locked),
+                        made,
+                        a.updated_at or made,
+                    ],
+                )
+                break
+            except Exception as exc:
+                if attempt == 7 or "unique" not in str(exc).lower():
+                    raise
         return self.annotation(new_id)
 
     def annotation(self, annotation_id: int) -> Annotation:

@@ -89,7 +89,7 @@ async def feed_page(request: Request) -> Response:
 
 async def seen(request: Request) -> Response:
     reader = require_signed_in(request)
-    feeds.mark_seen(store_of(request), reader)
+    feeds.mark_seen(store_of(request), reader, rooms_of(request).clock.now())
     return RedirectResponse("/feed", status_code=303)
 
 
