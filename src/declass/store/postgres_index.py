@@ -64,6 +64,7 @@ class DerivedIndex:
         self._seen: int | None = None  # the last search_docs row the index was level with
         self._looked = 0.0
         self._levelled = False  # caught up before this server's first write
+        self._staging = False  # this server holds the writer: it indexes what it writes
         self._lock = threading.RLock()
 
     @property
@@ -133,20 +134,21 @@ class DerivedIndex:
             if not self._levelled:
                 self.ensure_level(now=True, primary=True)
                 self._levelled = True
+                self._staging = self._seen is not None
 
     def stage(self, written: Sequence[tuple[int, Document, IndexEntry | None]]) -> None:
         """Index documents this server has just committed, with their rows."""
         if not written:
             return
         with self._lock:
-            if self._seen is None:
-                return  # not level (another process holds the writer): caught up later
+            if not self._staging:
+                return  # not level (another process held the writer): caught up later
             for row, doc, made in written:
                 try:
                     self.index.stage(row, doc, made)
                 except ValueError:
-                    self._seen = None  # the writer was taken meanwhile: catch up later
-                    return
+                    self._staging = False  # the writer was taken meanwhile: catch up later
+                    break
             # Published (and counted again) before the next search reads the index.
             self._seen = None
 
