@@ -26,7 +26,9 @@ from declass.web.rooms import Rooms, reader_of, scoped_for
 
 # Costly requests, per account and per address: parallels take seconds of CPU each.
 PARALLELS_LIMIT = RateLimit("parallels", limit=120, window=600)
-EXPORT_LIMIT = RateLimit("export", limit=10, window=3600)
+# Pages of a whole-archive listing (OAI-PMH lists, sitemap files): enough for a
+# harvester to walk a large archive in an hour, not for a flood.
+EXPORT_LIMIT = RateLimit("export", limit=3000, window=3600)
 
 routes: list[BaseRoute] = [
     *auth.routes,

@@ -8,6 +8,7 @@ from starlette.routing import Route
 
 from declass.access import Audience
 from declass.oai import respond
+from declass.web.access import charge
 from declass.web.rooms import rooms_of
 
 
@@ -19,6 +20,8 @@ async def oai(request: Request) -> Response:
         pairs += [(k, str(v)) for k, v in form.multi_items()]
     for key, value in pairs:
         params.setdefault(key, []).append(value)
+    if params.get("verb", [""])[0] in ("ListRecords", "ListIdentifiers"):
+        charge(request, "export")  # a page of a whole-archive listing
     rooms = rooms_of(request)
     rooms.fresh()
     base = str(request.url.replace(query=""))

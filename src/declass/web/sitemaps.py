@@ -12,6 +12,7 @@ from starlette.routing import Route
 
 from declass.access import Audience
 from declass.errors import NotFound
+from declass.web.access import charge
 from declass.web.rooms import rooms_of
 
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -64,6 +65,7 @@ async def pages_sitemap(request: Request) -> Response:
 
 async def documents_sitemap(request: Request) -> Response:
     number = request.path_params["number"]
+    charge(request, "export")  # up to 10,000 addresses a file
     store, today = _public(request)
     stamps = store.document_stamps(None, today, limit=10**9)
     chunk = stamps[(number - 1) * PER_FILE : number * PER_FILE]
