@@ -62,6 +62,8 @@ from declass.store.prepared import Prepared, prepared_for
 
 T = TypeVar("T")
 
+# Numbers only grow: an archive applies those above its own version, so a new migration
+# takes the number after the last one here (7, and 8 in SQLite, were never used).
 MIGRATIONS: list[tuple[int, str]] = [
     (
         1,
