@@ -651,7 +651,9 @@ class ReadingRoom:
             "identifications": [
                 {
                     "source": i.source,
-                    "label": self._labels().get(f"collection:frus:{i.source}", i.source),
+                    "label": self._labels().label("collection", f"frus:{i.source}")
+                    if _FRUS_VOLUME_ID.match(i.source)
+                    else i.source,
                     "text": i.text,
                 }
                 for i in found.identifications
