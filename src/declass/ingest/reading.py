@@ -135,7 +135,8 @@ class _Pool:
         self.context.set_forkserver_preload(sorted(modules))
         self.blob = pickle.dumps(registry)
         self.tasks: Any = self.context.Queue(maxsize=workers * 2)
-        self.results: Any = self.context.Queue(maxsize=workers * 8)
+        # Prepared records are several times their text: few chunks wait for the writer.
+        self.results: Any = self.context.Queue(maxsize=workers * 4)
         self.processes: dict[int, Any] = {}
         self.current: dict[int, tuple[str, str]] = {}  # worker → (label, corpus) it reads
         self.exited: set[int] = set()

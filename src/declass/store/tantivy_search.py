@@ -58,7 +58,9 @@ PEOPLE_FILE = "people.json"  # person key → its number in this index
 # segment's whole vocabulary of a field, so fewer segments make faceting cheaper.
 PUBLISH_EVERY_DOCS = 50_000
 PUBLISH_EVERY_SECONDS = 120.0
-WRITER_HEAP = 1_000_000_000  # an upper bound: one segment for a corpus the size of UNGDC
+# The writer's memory before it writes a segment: the largest part of an ingest's memory
+# (kept under 1.5 GB with the reading processes); segments merge as the index grows.
+WRITER_HEAP = 400_000_000
 _OPEN_END = 99991231
 _UNDATED_SORT = 99999999
 _MAX_CLAUSES = 4096  # beyond this a query is refused, not run
