@@ -89,6 +89,7 @@ def test_request_bodies_reach_handlers_run_off_the_loop() -> None:
 def test_a_reading_room_with_caches_off_counts_every_search_anew(web_archive: Archive) -> None:
     index = web_archive.store._search.index  # type: ignore[attr-defined]
     app = reading_room(web_archive, cache=False, threads=2)
+    index.forget_counts()  # what earlier tests on this shared archive left
     try:
 
         async def twice() -> list[httpx.Response]:

@@ -11,10 +11,9 @@ of a text's paragraph that holds the most different matched words, then the most
 
 from __future__ import annotations
 
-import bisect
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -125,7 +124,7 @@ def best_passage(texts: Iterable[str], wanted: Wanted, size: int = SNIPPET_CHARS
     best: tuple[int, int, str, list[tuple[int, int]]] | None = None
     goal = len(wanted.whole) + len(wanted.starts)
     for text in texts:
-        for (start, stop), found in _by_block(text, _matches(text, wanted)):
+        for (start, stop), found in _matched_blocks(text, wanted):
             different, count, marks = _best_window(found, size)
             if best is None or (different, count) > best[:2]:
                 spans = [(s - start, e - start) for s, e in marks]
@@ -200,18 +199,21 @@ def _fold_letter(m: re.Match[str]) -> str:
     return _FOLDS.get(ord(m.group()), m.group())
 
 
-def _by_block(
-    text: str, found: list[tuple[int, int, str]]
-) -> Iterable[tuple[tuple[int, int], list[tuple[int, int, str]]]]:
-    """The matches grouped by the paragraph (block) of `text` they fall in."""
-    breaks = [m.start() for m in _BLOCKS.finditer(text)]
-    groups: dict[int, list[tuple[int, int, str]]] = {}
-    for f in found:
-        groups.setdefault(bisect.bisect_right(breaks, f[0]), []).append(f)
-    for k, spans in groups.items():
-        start = breaks[k - 1] + 2 if k else 0
-        end = breaks[k] if k < len(breaks) else len(text)
-        yield (start, end), spans
+def _matched_blocks(
+    text: str, wanted: Wanted
+) -> Iterator[tuple[tuple[int, int], list[tuple[int, int, str]]]]:
+    """Each paragraph (block) of `text` holding wanted words, in order, with their
+    matches: a block is folded and searched only when the one before it has been
+    used, so that a reader who stops at a good passage reads no further."""
+    start = 0
+    while start <= len(text):
+        stop = text.find("\n\n", start)
+        stop = len(text) if stop < 0 else stop
+        if stop > start:
+            found = _matches(text[start:stop], wanted)
+            if found:
+                yield (start, stop), [(s + start, e + start, t) for s, e, t in found]
+        start = stop + 2
 
 
 def _best_window(
