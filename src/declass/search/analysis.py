@@ -12,11 +12,13 @@ typed by a reader meets it in any text.
 from __future__ import annotations
 
 import re
+import string
 import threading
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import filterfalse
 from typing import Any
 
 import Stemmer
@@ -207,6 +209,8 @@ def _tokens_at(text: str, offset: int) -> Iterator[Token]:
 
 def terms(text: str) -> list[str]:
     """The analysed words of `text`, in order (the same as `tokens`, without spans)."""
+    if text.isascii():  # no Chinese, Cyrillic or Arabic to look for
+        return _english_stems(_folded_words(text))
     if _HAN.search(text):
         return [t.term for t in tokens(text)]
     # The index's fast path: fold the whole text once and stem the words in bulk.
@@ -218,6 +222,9 @@ def terms(text: str) -> list[str]:
 
 def terms_and_surface(text: str) -> tuple[list[str], list[str]]:
     """`terms(text)` and `surface_terms(text)` at once, folding the text once."""
+    if text.isascii():  # no Chinese, Cyrillic or Arabic to look for
+        words = _folded_words(text)
+        return _english_stems(words), words
     if _HAN.search(text):
         return terms(text), surface_terms(text)
     words = _folded_words(text)
@@ -231,14 +238,14 @@ _ENGLISH_STEMS: dict[str, str] = {}  # words repeat (Zipf): a dict beats the ste
 
 def _english_stems(words: list[str]) -> list[str]:
     known = _ENGLISH_STEMS
-    new = [w for w in set(words) if w not in known]
+    new = list(filterfalse(known.__contains__, set(words)))
     if new:
         with _stem_lock:
             stems = _english.stemWords(new)
         if len(known) > 500_000:
             known.clear()
         known.update(zip(new, stems, strict=True))
-    return [known[w] for w in words]
+    return list(map(known.__getitem__, words))
 
 
 def surface_terms(text: str) -> list[str]:
@@ -259,7 +266,16 @@ def _folded_words(text: str) -> list[str]:
     if "'" in folded or "`" in folded or not folded.isascii():
         folded = _INNER_APOSTROPHE.sub("", folded).translate(_ARABIC_LETTERS)
     # With inner apostrophes gone, a word is a plain run of letters and digits.
+    if folded.isascii():
+        # The same runs, found several times faster: every other byte becomes a space.
+        return folded.encode("ascii").translate(_ASCII_SPACES).decode("ascii").split()
     return _PLAIN_WORD.findall(folded)
+
+
+# Every ASCII byte that is not a letter or digit (what `_PLAIN_WORD` stops at) as a space.
+_ASCII_SPACES = bytes(
+    c if chr(c) in string.ascii_letters + string.digits else ord(" ") for c in range(256)
+)
 
 
 def index_text(text: str) -> str:

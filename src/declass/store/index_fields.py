@@ -18,7 +18,6 @@ from declass.errors import QueryError
 from declass.model import BlockKind, Document, ParticipantRole
 from declass.names import fold
 from declass.search.analysis import index_text, terms_and_surface
-from declass.store.base import TEXT_FIELDS
 
 # People named in a document as its speakers, authors or participants; someone only
 # mentioned is found through the text instead.
@@ -72,6 +71,12 @@ def index_columns_and_surface(doc: Document) -> tuple[tuple[str, str, str, str, 
     """The analysed text of each field of `doc` (in TEXT_FIELDS order), and every word
     of its title and texts folded but not stemmed (for exact forms): each text analysed
     once for both."""
+    columns, surface, _ = _analysed(doc)
+    return columns, surface
+
+
+def _analysed(doc: Document) -> tuple[tuple[str, str, str, str, str], str, list[str]]:
+    """`index_columns_and_surface`, and the body's analysed words as a list."""
     title_terms, surface = terms_and_surface(doc.title)
     headings, body = list(doc.subjects), []
     # A text or note closed apart from its document is never indexed (declass.access).
@@ -99,7 +104,7 @@ def index_columns_and_surface(doc: Document) -> tuple[tuple[str, str, str, str, 
         index_text("\n".join(notes)),
         index_text("\n".join(people)),
     )
-    return columns, " ".join(surface)
+    return columns, " ".join(surface), body
 
 
 @dataclass(frozen=True)
@@ -116,8 +121,7 @@ class IndexEntry:
 
 def index_entry(doc: Document) -> IndexEntry:
     """The analysed text and facts of `doc`, for either backend's index."""
-    columns, surface = index_columns_and_surface(doc)
-    body = columns[TEXT_FIELDS.index("body")].split()
+    columns, surface, body = _analysed(doc)
     pairs = " ".join(map("_".join, itertools.pairwise(body)))
     return IndexEntry(columns, surface, pairs, index_facts(doc))
 
