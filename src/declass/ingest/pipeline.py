@@ -23,7 +23,7 @@ from declass.ingest.walk import Refused, Skip, Task, Walk
 from declass.model import Collection, Record, Rejection
 from declass.persons.identity import link_persons
 from declass.store.base import Store, WriteOutcome
-from declass.store.prepared import Prepared, prepare
+from declass.store.prepared import Prepared
 
 # Records a transaction: one each would make a large corpus slow to store (PostgreSQL
 # most of all); batches span files, as many corpora hold one record a file.
@@ -131,8 +131,10 @@ def ingest(
         large = progress.total_bytes >= PARALLEL_FROM_BYTES
         workers = default_workers() if large else 1
     if workers > 1:
-        # The reading processes also encode and analyse each record: the writer only writes.
-        events: Iterator[Event] = read_in_workers(found(), registry, workers, prepare)
+        # The reading processes also encode and analyse each record (each the store does
+        # not already hold as read): the writer only writes.
+        preparer = store.preparer()
+        events: Iterator[Event] = read_in_workers(found(), registry, workers, preparer)
     else:
         events = read_in_process(found())
     for event in events:

@@ -24,7 +24,7 @@ from declass.model import (
 )
 
 if TYPE_CHECKING:
-    from declass.store.prepared import Prepared
+    from declass.store.prepared import Prepared, Preparer
 
 
 class WriteOutcome(str, Enum):
@@ -323,6 +323,12 @@ class Store(ABC):
         backend without batches, one transaction a record.
         """
         return [self.put(record, run_id) for record in records]
+
+    def preparer(self) -> Preparer:
+        """How ingest's reading processes prepare records for `put_many` here."""
+        from declass.store.prepared import Preparer
+
+        return Preparer()
 
     @abstractmethod
     def document(self, doc_id: str, version: int | None = None) -> Document:

@@ -46,7 +46,7 @@ from declass.store.base import (
     WriteOutcome,
 )
 from declass.store.index_fields import IndexEntry
-from declass.store.prepared import Prepared, prepared_for
+from declass.store.prepared import Prepared, Preparer, pack, prepare, prepared_for
 from declass.store.sqlite_editorial import SQLiteEditorial
 
 # Numbers only grow: an archive applies those above its own version, so a new migration
@@ -251,11 +251,6 @@ SCHEMA_VERSION = MIGRATIONS[-1][0]
 _REFUSED = (sqlite3.IntegrityError, sqlite3.DataError, OverflowError, UnicodeError)
 
 
-def _pack(body: str) -> bytes:
-    # Versions are the bulk of the file; zlib level 1 halves it for little CPU.
-    return zlib.compress(body.encode("utf-8"), 1)
-
-
 def _unpack(body: bytes) -> Document:
     return cast(Document, codec.decode("document", zlib.decompress(body).decode("utf-8")))
 
@@ -411,7 +406,7 @@ class SQLiteStore(SQLiteEditorial, Store):
         try:
             # Encoded before the write lock is taken (if not already, by whoever read
             # the records): the lock is held only for writing.
-            ready = prepared_for(records, prepared)
+            ready = prepared_for(records, prepared, lazy=True)
             if not self._levelled and any(isinstance(r, Document) for r in records):
                 # Level the index before the first write: caught up after it, the index
                 # would read this batch's rows too, and then have them staged again.
@@ -426,6 +421,12 @@ class SQLiteStore(SQLiteEditorial, Store):
         except _REFUSED as exc:
             one = records[0].id if len(records) == 1 else None
             raise StorageError(one, f"{type(exc).__name__}: {exc}") from exc
+
+    def preparer(self) -> Preparer:
+        # Versions are kept packed, and packed in the reading processes; the documents
+        # held as the run begins are only hashed there.
+        rows = self.db.execute("SELECT content_hash FROM documents")
+        return Preparer.knowing((str(r[0]) for r in rows), packs=True)
 
     def _put_one(self, record: Record, p: Prepared, run_id: int | None, now: str) -> WriteOutcome:
         digest, body = p.digest, p.body
@@ -445,23 +446,26 @@ class SQLiteStore(SQLiteEditorial, Store):
     def _put_document(
         self, doc: Document, p: Prepared, run_id: int | None, now: str
     ) -> WriteOutcome:
-        digest, body = p.digest, p.body
+        digest = p.digest
         row = self.db.execute(
             "SELECT content_hash, version FROM documents WHERE id=?", (doc.id,)
         ).fetchone()
         if row is not None and row["content_hash"] == digest:
             return WriteOutcome.UNCHANGED
+        if p.known:  # only hashed, as the archive held it: changed since the run began
+            p = prepare(doc, analyse=False)
         version = 1 if row is None else row["version"] + 1
         self._write_current(doc, digest, version, exists=row is not None, made=p.index)
         source = doc.provenance.source if doc.provenance else ""
-        self._insert_version(doc.id, Version(version, digest, run_id, now, source), body)
+        packed = p.packed if p.packed is not None else pack(p.body)
+        self._insert_version(doc.id, Version(version, digest, run_id, now, source), packed)
         return WriteOutcome.ADDED if row is None else WriteOutcome.UPDATED
 
-    def _insert_version(self, doc_id: str, v: Version, body: str) -> None:
+    def _insert_version(self, doc_id: str, v: Version, packed: bytes) -> None:
         self.db.execute(
             "INSERT INTO document_versions (doc_id, version, content_hash, body, run_id, source,"
             " created_at) VALUES (?,?,?,?,?,?,?)",
-            (doc_id, v.number, v.content_hash, _pack(body), v.ingest_run, v.source, v.created_at),
+            (doc_id, v.number, v.content_hash, packed, v.ingest_run, v.source, v.created_at),
         )
 
     def _write_current(
@@ -544,7 +548,7 @@ class SQLiteStore(SQLiteEditorial, Store):
             row = self.db.execute("SELECT version FROM documents WHERE id=?", (doc.id,)).fetchone()
             if row is None or version.number > row[0]:
                 self._write_current(doc, version.content_hash, version.number, row is not None)
-            self._insert_version(doc.id, version, codec.encode(doc))
+            self._insert_version(doc.id, version, pack(codec.encode(doc)))
 
     @contextmanager
     def _document_tx(self) -> Iterator[None]:
