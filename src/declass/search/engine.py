@@ -164,7 +164,7 @@ def _persons(store: Store, counts: tuple[FacetCount, ...], size: int) -> tuple[F
     """Person facet values merged per person: the spellings a linked person goes by in
     different volumes ("Andrei A. Gromyko", "Andrei Andreevich Gromyko") are one value,
     shown under the person's preferred name."""
-    keys = {c.value: parse_spelling(c.value).key for c in counts}
+    keys = {c.value: _spelling_key(c.value) for c in counts}
     owners: dict[str, set[str]] = {}
     for s in store.person_spellings(keys=sorted(set(keys.values()))):
         owners.setdefault(s.key, set()).add(s.person_id)
@@ -175,6 +175,12 @@ def _persons(store: Store, counts: tuple[FacetCount, ...], size: int) -> tuple[F
         merged[label] = merged.get(label, 0) + c.count
     ranked = sorted(merged.items(), key=lambda kv: (-kv[1], kv[0]))
     return tuple(FacetCount(v, n) for v, n in ranked[:size])
+
+
+@lru_cache(maxsize=100_000)
+def _spelling_key(value: str) -> str:
+    """A person facet value's key (values repeat from query to query: kept)."""
+    return parse_spelling(value).key
 
 
 def _preferred(store: Store, person_id: str) -> str:

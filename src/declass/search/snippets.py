@@ -15,7 +15,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from declass.search import analysis
 from declass.search.analysis import fold_word
@@ -80,7 +80,7 @@ class Wanted:
     def accepts(self, term: str) -> bool:
         return term in self.whole or (bool(self.starts) and term.startswith(self.starts))
 
-    @property
+    @cached_property
     def probes(self) -> tuple[str, ...]:
         """The start every surface form of a wanted word has (all of a stem but its last
         letter, at least three; a prefix's first three)."""
@@ -167,18 +167,26 @@ def _matches(text: str, wanted: Wanted) -> list[tuple[int, int, str]]:
 def _candidates(low: str, probes: tuple[str, ...]) -> list[tuple[int, int]]:
     """Spans of the words of `low` (a text folded letter for letter) that begin with
     a probe, found by plain substring search."""
-    marks = [a for a in _APOSTROPHES if a in low]
     found: set[tuple[int, int]] = set()
-    for probe in probes:
-        # An apostrophe inside a word's first letters ("p'eng", "ch'en") is folded away.
-        forms = [probe, *(probe[:i] + a + probe[i:] for a in marks for i in (1, 2))]
-        for form in forms if len(probe) > 1 else [probe]:
-            i = low.find(form)
-            while i >= 0:
-                if _starts_word(low, i):
-                    found.add((i, _WORD_AT.match(low, i).end()))  # type: ignore[union-attr]
-                i = low.find(form, i + 1)
+    for form in _forms(probes, tuple(a for a in _APOSTROPHES if a in low)):
+        i = low.find(form)
+        while i >= 0:
+            if _starts_word(low, i):
+                found.add((i, _WORD_AT.match(low, i).end()))  # type: ignore[union-attr]
+            i = low.find(form, i + 1)
     return sorted(found)
+
+
+@lru_cache(maxsize=1024)
+def _forms(probes: tuple[str, ...], marks: tuple[str, ...]) -> tuple[str, ...]:
+    """What the probes look like in a text holding `marks`: an apostrophe inside a
+    word's first letters ("p'eng", "ch'en") is folded away."""
+    forms: list[str] = []
+    for probe in probes:
+        forms.append(probe)
+        if len(probe) > 1:
+            forms += (probe[:i] + a + probe[i:] for a in marks for i in (1, 2))
+    return tuple(forms)
 
 
 def _starts_word(text: str, i: int) -> bool:
