@@ -82,6 +82,7 @@ class ScopedStore(Store):
         self._staff = audience is Audience.STAFF
         self._levels = LEVELS[audience]
         self._hidden_cache: tuple[float, int, str, Hidden] | None = None
+        self._closed_cache: tuple[float, int, str, int | None] | None = None
         self._lock = threading.Lock()
 
     # -- what is closed ----------------------------------------------------------------
@@ -348,14 +349,37 @@ class ScopedStore(Store):
             page = replace(page, facets=facets)
         return page
 
+    def _closed_documents(self) -> int | None:
+        """How many current documents this audience may not read today (None where a
+        count is an estimate), kept while the archive and the day are the same."""
+        day = self._day()
+        generation = self.inner.generation()
+        with self._lock:
+            kept = self._closed_cache
+        if (
+            kept is not None
+            and kept[1] == generation
+            and kept[2] == day
+            and time.monotonic() - kept[0] < HIDDEN_SECONDS
+        ):
+            return kept[3]
+        every = self.inner.search(
+            SearchRequest(MatchAll(), limit=0, facets=(), include_restricted=True)
+        )
+        seen = self.search(SearchRequest(MatchAll(), limit=0, facets=()))
+        closed = every.total - seen.total if every.exact and seen.exact else None
+        with self._lock:
+            self._closed_cache = (time.monotonic(), generation, day, closed)
+        return closed
+
     def _visible_count(self, word: str) -> int:
         found = self.search(SearchRequest(TermMatch((word,)), limit=0, facets=()))
         return found.total
 
     def term_counts(self, words: Sequence[str]) -> dict[str, int]:
         counts = self.inner.term_counts(words)
-        if self._staff:
-            return counts
+        if self._staff or self._closed_documents() == 0:
+            return counts  # every document holding a word is one this audience reads
         # A word only closed documents hold is a word the archive does not have.
         return {w: self._visible_count(w) if n else 0 for w, n in counts.items()}
 

@@ -150,11 +150,16 @@ class ReadingRoom:
         self._cache = _Cached(size=512 if cache else 0)
         # search results: repeated queries and facet clicks
         self._results = _Cached(size=256 if cache else 0)
+        # The catalogue's collections and the labels of facet values drawn from them:
+        # the same for every query, kept even with the caches off (they answer no
+        # query; an edit, the day's turn or CACHE_SECONDS renews them).
+        self._catalogue = _Cached(size=8)
 
     def forget(self) -> None:
         """Drop everything kept (an edit was saved; the day turned)."""
         self._cache.clear()
         self._results.clear()
+        self._catalogue.clear()
 
     # -- home, timeline -------------------------------------------------------------
     def home(self) -> dict[str, Any]:
@@ -475,12 +480,12 @@ class ReadingRoom:
         )
 
     def _collections(self) -> dict[str, Collection]:
-        return self._cache.get(
+        return self._catalogue.get(
             "collection-records", lambda: {c.id: c for c in self.store.collections()}
         )
 
     def _labels(self) -> FacetLabels:
-        return self._cache.get("labels", lambda: FacetLabels(self._collections().values()))
+        return self._catalogue.get("labels", lambda: FacetLabels(self._collections().values()))
 
     def _volume_of(self, doc: Document) -> Collection | None:
         """The printed volume a document belongs to, when the archive holds it."""
