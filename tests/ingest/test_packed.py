@@ -205,3 +205,29 @@ def test_each_corpus_of_a_shelf_is_counted_under_its_own_name(corpora: Path) -> 
     assert walk.corpus_of(corpora, corpora / "frus" / "volumes" / "x.xml.gz") == "frus"
     assert walk.corpus_of(corpora, corpora / "README.md") == corpora.name
     assert walk.corpus_of(corpora / "frus", corpora / "frus" / "volumes" / "x.gz") == "frus"
+
+
+def test_links_inside_a_tarball_are_skipped_by_name_never_followed(
+    corpora: Path, tmp_path: Path
+) -> None:
+    records = _real_records(corpora, 2)
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
+        for name, data in records.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+        link = tarfile.TarInfo("passwd.xml")  # synthetic: a link out of the archive
+        link.type = tarfile.SYMTYPE
+        link.linkname = "/etc/passwd"
+        tar.addfile(link)
+    packed = tmp_path / "records.tgz"
+    packed.write_bytes(buf.getvalue())
+    with archive_at(tmp_path) as archive:
+        result = archive.ingest([packed])
+        held = set(archive.store.document_ids())
+    assert held == _ids_unpacked(records, tmp_path)
+    assert [(s.source, "link" in s.reason) for s in result.skips] == [
+        (f"{packed}!passwd.xml", True)
+    ]
+    assert not result.rejections

@@ -362,7 +362,7 @@ class DfatReader:
         for found in packed.members(tarball, packed.Limits(member_bytes=4 * 1024 * 1024)):
             if isinstance(found, packed.Damage):
                 return False
-            if found.name.endswith(".md"):
+            if isinstance(found, packed.Member) and found.name.endswith(".md"):
                 return self.detect(Source(tarball, found.name, found.data))
         return False
 

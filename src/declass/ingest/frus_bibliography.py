@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 
 from lxml import etree
 
-from declass.ingest.packed import Damage, Limits, members
+from declass.ingest.packed import Limits, Member, members
 from declass.ingest.tei_text import inline_text
 from declass.ingest.tei_xml import hardened_parser
 
@@ -67,7 +67,7 @@ def load_bibliography(path: Path) -> dict[str, VolumeRecord]:
         files = (
             (PurePosixPath(m.name).name, m.data)
             for m in members(path, Limits(member_bytes=16 * 1024 * 1024))
-            if not isinstance(m, Damage) and m.name.endswith(".xml")
+            if isinstance(m, Member) and m.name.endswith(".xml")
         )
     for _, data in files:
         record = _record(data)

@@ -48,6 +48,14 @@ class Damage:
     reason: str
 
 
+@dataclass(frozen=True)
+class Passed:
+    """A member that is not a file (a link, a device): named, and not followed."""
+
+    name: str
+    reason: str
+
+
 class TooLarge(ValueError):
     """Packed input that would expand beyond its limits."""
 
@@ -123,7 +131,7 @@ class _Budget:
             )
 
 
-def members(path: Path, limits: Limits | None = None) -> Iterator[Member | Damage]:
+def members(path: Path, limits: Limits | None = None) -> Iterator[Member | Damage | Passed]:
     """Every file inside packed `path`, depth first, nested archives opened in place.
 
     A gzip of a single file yields that file under its name without ".gz". A member too
@@ -143,7 +151,7 @@ def members(path: Path, limits: Limits | None = None) -> Iterator[Member | Damag
 
 def _open(
     raw: BinaryIO, name: str, prefix: str, budget: _Budget, depth: int
-) -> Iterator[Member | Damage]:
+) -> Iterator[Member | Damage | Passed]:
     head = raw.read(_TAR_MAGIC_AT + 8)
     raw.seek(0)
     kind = kind_of(head)
@@ -177,7 +185,9 @@ def _gzip_holds_tar(raw: BinaryIO) -> bool:
     return kind_of(head) == "tar"
 
 
-def _member(name: str, data: bytes, budget: _Budget, depth: int) -> Iterator[Member | Damage]:
+def _member(
+    name: str, data: bytes, budget: _Budget, depth: int
+) -> Iterator[Member | Damage | Passed]:
     """A member as it is, or opened in place when it is itself packed."""
     if kind_of(data[: _TAR_MAGIC_AT + 8]) is None:
         yield Member(name, data)
@@ -188,14 +198,20 @@ def _member(name: str, data: bytes, budget: _Budget, depth: int) -> Iterator[Mem
     yield from _open(io.BytesIO(data), PurePosixPath(name).name, f"{name}!", budget, depth + 1)
 
 
-def _tar(raw: BinaryIO, prefix: str, budget: _Budget, depth: int) -> Iterator[Member | Damage]:
+def _tar(
+    raw: BinaryIO, prefix: str, budget: _Budget, depth: int
+) -> Iterator[Member | Damage | Passed]:
     where = ""
     try:
         with tarfile.open(fileobj=raw, mode="r|*") as tar:
             for info in tar:
-                if not info.isfile():
+                if info.isdir():
                     continue
                 name = f"{prefix}{info.name}"
+                if not info.isfile():
+                    kind = "link" if info.issym() or info.islnk() else "device or pipe"
+                    yield Passed(name, f"a {kind} inside packed input, not followed")
+                    continue
                 where = name
                 if info.size > budget.limits.member_bytes:
                     yield Damage(
@@ -215,7 +231,9 @@ def _tar(raw: BinaryIO, prefix: str, budget: _Budget, depth: int) -> Iterator[Me
         yield Damage("", f"damaged archive {after}: {type(exc).__name__}: {exc}")
 
 
-def _zip(raw: BinaryIO, prefix: str, budget: _Budget, depth: int) -> Iterator[Member | Damage]:
+def _zip(
+    raw: BinaryIO, prefix: str, budget: _Budget, depth: int
+) -> Iterator[Member | Damage | Passed]:
     try:
         archive = zipfile.ZipFile(raw)
     except _UNREADABLE as exc:

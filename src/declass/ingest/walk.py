@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from declass.ingest.packed import Damage, Limits, is_packed, members
+from declass.ingest.packed import Damage, Limits, Passed, is_packed, members
 from declass.ingest.registry import Reader, Registry
 from declass.ingest.source import Source
 from declass.model import Rejection
@@ -171,6 +171,9 @@ class Walk:
             if isinstance(found, Damage):
                 label = f"{path}!{found.name}" if found.name else str(path)
                 yield Refused(Rejection(label, "", found.reason), corpus)
+                continue
+            if isinstance(found, Passed):
+                yield Skip(f"{path}!{found.name}", found.reason, corpus)
                 continue
             source = Source(path, found.name, found.data)
             reason = description(source.name)
