@@ -11,7 +11,9 @@ speeches vary by (country, speaker, decade, year).
 
 Every request is distinct: QUERIES one- and two-word queries drawn at random from
 the corpus's vocabulary (words in at least 10 speeches), none repeated, so no cache
-can answer; declass is also started with its caches off (`--no-cache`). Each target
+can answer; declass is also started with its caches off (`--no-cache`: no result, page
+or count is kept; only the catalogue's collections and facet labels are, which are the
+same for every query and answer none). Each target
 is loaded by CONCURRENCY clients in a separate process (a small HTTP/1.1 client on
 asyncio, so that the load generator takes little of the two cores) until its share of
 the queries is used up or SECONDS pass. The "slow query" row adds one more client that
