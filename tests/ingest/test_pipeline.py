@@ -214,6 +214,23 @@ def test_cli_exit_status_says_something_was_rejected(corpora: Path, tmp_path: Pa
     assert "1 added" in good.stdout
 
 
+def _descendants(pid: int) -> list[int]:
+    """Every process started by `pid`, and by those, read from /proc."""
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
 @pytest.mark.slow
 def test_kill_9_mid_ingest_leaves_a_sound_catalogue_that_a_new_run_completes(
     corpora: Path, tmp_path: Path
@@ -242,9 +259,17 @@ def test_kill_9_mid_ingest_leaves_a_sound_catalogue_that_a_new_run_completes(
             if stored >= 1500:
                 break
     assert proc.poll() is None, "ingest finished before it could be killed"
+    helpers = _descendants(proc.pid)  # its reading processes (and their fork server)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     assert stored >= 1500
+    # The reading processes end with the run: none is left waiting on a queue forever.
+    deadline = time.monotonic() + 30
+    while (alive := [p for p in helpers if Path(f"/proc/{p}").exists()]) and (
+        time.monotonic() < deadline
+    ):
+        time.sleep(0.2)
+    assert helpers and not alive
 
     store = SQLiteStore(db)
     assert store.integrity_check() == "ok"

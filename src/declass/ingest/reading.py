@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import multiprocessing.connection
+import os
 import pickle
 import queue
 import threading
@@ -105,6 +107,7 @@ def _work(
 ) -> None:
     """A worker: read each task it is handed, send the chunks back, pickled here so that
     an unpicklable record becomes a rejection rather than a silent loss."""
+    _end_with_the_run()
     registry: Registry = pickle.loads(blob)
     while True:
         message = tasks.get()
@@ -121,6 +124,20 @@ def _work(
                 bad = [Rejection(source.label, "", f"record cannot be sent: {exc}")]
                 payload = pickle.dumps((bad, None))
             results.put((_CHUNK, source.label, corpus, payload))
+
+
+def _end_with_the_run() -> None:
+    """A reading process ends when the run that started it is gone (killed, say): it
+    must not wait forever to hand over a chunk nobody will read."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="run-watch", daemon=True).start()
 
 
 class _Pool:
