@@ -82,7 +82,9 @@ def templates_for(extra_dirs: Sequence[Path] = ()) -> Jinja2Templates:
     """The Jinja2 templates, autoescaped everywhere (also .txt, .svg and strings)."""
     loader = ChoiceLoader([FileSystemLoader([*map(str, extra_dirs), str(HERE / "templates")])])
     env = Environment(
-        loader=loader, autoescape=select_autoescape(default=True, default_for_string=True)
+        loader=loader,
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        auto_reload=False,  # templates ship with the package: no file checked per page
     )
     return Jinja2Templates(env=env)
 
