@@ -16,6 +16,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, TypeVar
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -83,9 +84,16 @@ def front_matter_path(collection_id: str, section_id: str) -> str:
 
 
 def search_path(q: str = "", facets: Sequence[str] = (), **extra: Any) -> str:
-    params: list[tuple[str, Any]] = [("q", q)] + [("facet", f) for f in facets]
-    params += [(k, v) for k, v in extra.items() if v not in (None, "", False)]
-    return "/search?" + urlencode(params)
+    params = [_param("q", q), *(_param("facet", f) for f in facets)]
+    params += [_param(k, v) for k, v in extra.items() if v not in (None, "", False)]
+    return "/search?" + "&".join(params)
+
+
+@lru_cache(maxsize=4096)
+def _param(key: str, value: Any) -> str:
+    """One parameter of a query string, as urlencode writes it (a page's facet links
+    repeat the same few dozen)."""
+    return urlencode([(key, value)])
 
 
 class _Cached:
