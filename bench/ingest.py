@@ -73,32 +73,46 @@ def parse_only(paths: list[Path], workers: int) -> int:
 
 class PeakMemory:
     """The largest resident memory of this process and all its descendants together,
-    sampled every `every` seconds while the block runs."""
+    sampled every `every` seconds while the block runs; and the CPU seconds they spent
+    in it (a process that ends between two samples loses at most its last `every`)."""
 
     def __init__(self, every: float = 0.2) -> None:
         self.every = every
         self.peak = 0
+        self._start: dict[int, float] = {}
+        self._cpu: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
     def __enter__(self) -> PeakMemory:
+        self._start = tree_usage(os.getpid())[1]
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
+        self._cpu.update(tree_usage(os.getpid())[1])
+
+    @property
+    def cpu(self) -> float:
+        return sum(s - self._start.get(pid, 0.0) for pid, s in self._cpu.items())
 
     def _sample(self) -> None:
         while not self._stop.is_set():
-            self.peak = max(self.peak, tree_rss(os.getpid()))
+            rss, cpu = tree_usage(os.getpid())
+            self.peak = max(self.peak, rss)
+            self._cpu.update(cpu)
             self._stop.wait(self.every)
 
 
-def tree_rss(root: int) -> int:
-    """Resident bytes of `root` and its descendants (forkserver workers included)."""
+def tree_usage(root: int) -> tuple[int, dict[int, float]]:
+    """Resident bytes of `root` and its descendants (forkserver workers included), and
+    the CPU seconds each of them has used."""
     parents: dict[int, int] = {}
     rss: dict[int, int] = {}
+    cpu: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -107,14 +121,16 @@ def tree_rss(root: int) -> int:
             fields = stat[stat.rindex(")") + 2 :].split()
             parents[int(entry.name)] = int(fields[1])
             rss[int(entry.name)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+            cpu[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
         except (OSError, ValueError, IndexError):
             continue
-    total, todo = 0, [root]
+    total, todo, used = 0, [root], {}
     while todo:
         pid = todo.pop()
         total += rss.get(pid, 0)
+        used[pid] = cpu.get(pid, 0.0)
         todo += [child for child, parent in parents.items() if parent == pid]
-    return total
+    return total, used
 
 
 def archive_bytes(db: Path) -> int:
@@ -129,13 +145,13 @@ def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
-def timed(fn: Callable[[], int]) -> tuple[int, float, int, str]:
+def timed(fn: Callable[[], int]) -> tuple[int, float, float, int, str]:
     before = load_average()
     with PeakMemory() as memory:
         start = time.perf_counter()
         n = fn()
         seconds = time.perf_counter() - start
-    return n, seconds, memory.peak, f"{before} → {load_average()}"
+    return n, seconds, memory.cpu, memory.peak, f"{before} → {load_average()}"
 
 
 def main() -> None:
@@ -148,8 +164,8 @@ def main() -> None:
     mb = warm(paths) / 1e6
     print(f"{len(paths)} corpora, {mb:,.0f} MB of input read once into the file cache")
     rows = []
-    n, s, peak, load = timed(lambda: parse_only(paths, args.workers))
-    rows.append(("parse only (readers, no store)", n, s, peak, load, None))
+    n, s, cpu, peak, load = timed(lambda: parse_only(paths, args.workers))
+    rows.append(("parse only (readers, no store)", n, s, cpu, peak, load, None))
     base_seconds = s  # the same input: throughput shares are ratios of times
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
@@ -163,25 +179,27 @@ def main() -> None:
             return r.added + r.updated + r.unchanged
 
         for label in ("declass: ingest", "declass: re-ingest (unchanged)"):
-            n, s, peak, load = timed(load_all)
-            rows.append((label, n, s, peak, load, archive_bytes(db)))
+            n, s, cpu, peak, load = timed(load_all)
+            rows.append((label, n, s, cpu, peak, load, archive_bytes(db)))
         store.close()
     print(
         f"\n{args.workers} reading processes, {os.cpu_count()} cores; throughput (MB of input"
         " a second) as a share of the parse-only run's; records: what each run counts (the"
         " readers' items; the store's outcomes, a collection once); peak RSS of the run's"
-        " whole process tree\n"
+        " whole process tree; CPU s: the seconds of CPU that tree used (the work, whatever"
+        " else shares the machine)\n"
     )
     header = ("run", "records", "s", "records/s", "MB/s", "of parse-only", "archive MB")
     print(
         f"{header[0]:32} {header[1]:>8} {header[2]:>7} {header[3]:>9} {header[4]:>6}"
-        f" {header[5]:>13} {header[6]:>10} {'peak RSS MB':>11}  load (1/5/15, before → after)"
+        f" {header[5]:>13} {header[6]:>10} {'peak RSS MB':>11} {'CPU s':>7}"
+        "  load (1/5/15, before → after)"
     )
-    for label, n, s, peak, load, size in rows:
+    for label, n, s, cpu, peak, load, size in rows:
         share = base_seconds / s
         print(
             f"{label:32} {n:>8,} {s:7.1f} {n / s:9,.0f} {mb / s:6.2f} {share:12.0%}"
-            f" {size / 1e6 if size else 0:10,.0f} {peak / 1e6:11,.0f}  {load}"
+            f" {size / 1e6 if size else 0:10,.0f} {peak / 1e6:11,.0f} {cpu:7.0f}  {load}"
         )
 
 
