@@ -226,7 +226,10 @@ def terms_and_surface(text: str) -> tuple[list[str], list[str]]:
         words = _folded_words(text)
         return _english_stems(words), words
     if _HAN.search(text):
-        return terms(text), surface_terms(text)
+        # One segmentation for both (jieba is the slowest part of analysis).
+        folded = fold_han(text)
+        found = list(_tokens(folded))
+        return [t.term for t in found], [fold_word(folded[t.start : t.end]) for t in found]
     words = _folded_words(text)
     if not (_CYRILLIC.search(text) or _ARABIC.search(text)):
         return _english_stems(words), words
