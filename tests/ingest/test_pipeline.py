@@ -56,6 +56,25 @@ def test_reingest_of_unchanged_sources_writes_nothing(corpora: Path, tmp_path: P
     assert table_counts(tmp_path / "archive.sqlite3") == before
 
 
+def test_reingest_through_reading_processes_only_hashes_and_writes_nothing(
+    corpora: Path, tmp_path: Path
+) -> None:
+    sources = [corpora / "hsg" / "frus-history"]
+    store = SQLiteStore(tmp_path / "archive.sqlite3")
+    store.migrate()
+    try:
+        first = ingest(store, sources, default_registry(), workers=2)
+        assert first.added > 0 and first.ok
+        before = table_counts(tmp_path / "archive.sqlite3")
+        second = ingest(store, sources, default_registry(), workers=2)
+        assert (second.added, second.updated) == (0, 0)
+        assert second.unchanged == first.added + first.updated + first.unchanged
+        assert table_counts(tmp_path / "archive.sqlite3") == before
+        assert search(store, "Historical Advisory Committee").total > 0
+    finally:
+        store.close()
+
+
 def test_changed_source_makes_a_new_version_and_keeps_the_old(
     corpora: Path, tmp_path: Path
 ) -> None:

@@ -27,7 +27,7 @@ from declass.model import Item, Rejection
 # What an input yielded so far: its source label, its corpus, the items themselves, and
 # (when reading processes prepare them) each record prepared for the write, aligned.
 Chunk = tuple[str, str, list[Item], list[Any] | None]
-# Prepares one record for the write (store.prepared.prepare), in the reading process.
+# Prepares one record for the write (the store's Preparer), in the reading process.
 Preparer = Callable[[Any], Any]
 Event = Skip | Refused | Chunk
 
@@ -70,7 +70,7 @@ def read_in_workers(
     prepare: Preparer | None = None,
 ) -> Iterator[Event]:
     """Read the tasks in `workers` processes while the caller stores what they yield;
-    with `prepare` (a module-level function), the processes also prepare each record
+    with `prepare` (picklable: the store's Preparer), the processes also prepare each record
     for the write, so that the one writer only writes."""
     pool = _Pool(registry, workers, prepare)
     try:
