@@ -68,6 +68,17 @@ NEAR_CANDIDATES = 200  # words weighed for a correction, nearest first
 _NOWHERE = "\x00closed"  # a filter value no document holds
 
 
+def _fresh(kept: tuple[float, int, str, Any] | None, generation: int, day: str) -> bool:
+    """Whether what was kept (when, generation, day, value) still holds: the same
+    archive, the same day, and not older than HIDDEN_SECONDS."""
+    return (
+        kept is not None
+        and kept[1] == generation
+        and kept[2] == day
+        and time.monotonic() - kept[0] < HIDDEN_SECONDS
+    )
+
+
 def _refuse(what: str) -> NoReturn:
     raise Forbidden(f"the reading room does not {what}")
 
@@ -102,13 +113,8 @@ class ScopedStore(Store):
         generation = self.inner.generation()
         with self._lock:
             kept = self._hidden_cache
-        if (
-            kept is not None
-            and kept[1] == generation
-            and kept[2] == day
-            and time.monotonic() - kept[0] < HIDDEN_SECONDS
-        ):
-            return kept[3]
+        if _fresh(kept, generation, day):
+            return kept[3]  # type: ignore[index]
         today = self.today
         collections = set(closed_ids(self.inner.closed_records("collection"), self.audience, today))
         every = {s.collection_id for s in self.inner.readable_collection_spans(None, day)}
@@ -356,13 +362,8 @@ class ScopedStore(Store):
         generation = self.inner.generation()
         with self._lock:
             kept = self._closed_cache
-        if (
-            kept is not None
-            and kept[1] == generation
-            and kept[2] == day
-            and time.monotonic() - kept[0] < HIDDEN_SECONDS
-        ):
-            return kept[3]
+        if _fresh(kept, generation, day):
+            return kept[3]  # type: ignore[index]
         every = self.inner.search(
             SearchRequest(MatchAll(), limit=0, facets=(), include_restricted=True)
         )
