@@ -80,7 +80,7 @@ def test_passage_is_the_window_with_the_most_different_words() -> None:
 
 def test_excluded_words_are_not_marked_and_a_metadata_match_shows_the_opening() -> None:
     wanted = wanted_words(AllOf((TermMatch(("cuba",)), Excluding(TermMatch(("peac",))))))
-    assert wanted == Wanted(frozenset({"cuba"}), ())
+    assert wanted == Wanted(frozenset({"cuba"}), (), goal=1)
     snippet = best_passage(["We speak of peace.\n\nAnd of trade."], wanted)
     assert snippet is not None and snippet.highlights == ()
     assert snippet.text == "We speak of peace."
@@ -95,3 +95,65 @@ def test_long_passages_are_cut_at_spaces_with_marks_inside() -> None:
     assert len(snippet.text) <= snippets.SNIPPET_CHARS + snippets.SNIPPET_CHARS // 4 + 2
     marked = [snippet.text[s:e] for s, e in snippet.highlights]
     assert marked == ["sovereignty", "states"]
+
+
+def phrase_oracle(text: str, phrase: tuple[str, ...]) -> list[tuple[int, int, str]]:
+    """The tokens of the full analysis that stand in a row spelling `phrase`."""
+    tokens = list(analysis.tokens(text))
+    marked: set[int] = set()
+    for i in range(len(tokens) - len(phrase) + 1):
+        if tuple(t.term for t in tokens[i : i + len(phrase)]) == phrase:
+            marked.update(range(i, i + len(phrase)))
+    return [(tokens[i].start, tokens[i].end, tokens[i].term) for i in sorted(marked)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXTS, st.lists(WORDS, min_size=2, max_size=3))
+def test_a_phrase_is_marked_only_where_its_words_stand_in_a_row(
+    text: str, asked: list[str]
+) -> None:
+    phrase = tuple(t for w in asked for t in analysis.terms(w))
+    if len(phrase) < 2:
+        return
+    wanted = wanted_words(TermMatch(phrase))
+    assert snippets._matches(text, wanted) == phrase_oracle(text, phrase)
+    # A text that holds it, found by the whole passage too.
+    spoken = " ".join(asked)
+    snippet = best_passage([f"Nothing here.\n\n{text} and {spoken}."], wanted)
+    assert snippet is not None
+    marked = [(s, e) for s, e, _ in phrase_oracle(snippet.text, phrase)]
+    assert marked and set(marked) <= set(snippet.highlights)
+
+
+def test_syllables_of_a_name_variant_are_not_marked_alone() -> None:
+    # The planner's expression for "Tito": the name, or romanised syllables of its
+    # Chinese spelling in a row. Text from Yugoslavia's 1972 speech (YUG_27_1972),
+    # shortened; "to" stands in it often, "ti to" never.
+    wanted = wanted_words(
+        AnyOf((TermMatch(("tito",)), TermMatch(("ti", "duo")), TermMatch(("ti", "to"))))
+    )
+    assert wanted.goal == 1
+    text = (
+        "We have come to this session to state our views.\n\n"
+        "President Tito has said that the non-aligned countries want to contribute to peace."
+    )
+    snippet = best_passage([text], wanted)
+    assert snippet is not None
+    assert [snippet.text[s:e] for s, e in snippet.highlights] == ["Tito"]
+
+
+def test_the_words_of_a_quoted_phrase_are_marked_together_not_alone() -> None:
+    wanted = wanted_words(TermMatch(("nuclear", "weapon")))
+    text = (
+        "Nuclear energy serves development.\n\n"
+        "The nuclear-weapon States and all nuclear weapons must go; weapons of war too."
+    )
+    snippet = best_passage([text], wanted)
+    assert snippet is not None
+    assert snippet.text.startswith("The nuclear-weapon")
+    assert [snippet.text[s:e] for s, e in snippet.highlights] == [
+        "nuclear",
+        "weapon",
+        "nuclear",
+        "weapons",
+    ]

@@ -2,18 +2,22 @@
 
 A page's snippets are read from the documents' plain texts (one read for the page,
 `Store.document_texts`), never from their whole records, which cost far more to
-decode than the search itself. Matched words are found by one regular expression per
-text over the starts of the query's words (an analysed word keeps its surface word's
-start, all but perhaps its last letter: "happi" for "happy"), and only those
-candidates are analysed, each surface word once a process. The passage is the window
-of a text's paragraph that holds the most different matched words, then the most.
+decode than the search itself. A text is read a paragraph at a time, and a paragraph
+is searched, folded, for the starts of the query's words (an analysed word keeps its
+surface word's start, all but perhaps its last letter: "happi" for "happy"); only
+those candidates are analysed, each surface word once a process. A phrase's words
+are marked only where they stand in a row, as the query asks (the syllables of a
+romanised name variant, "ti to" for Tito, are not marked wherever "to" stands). The
+passage is the window of a paragraph that holds the most different matched words,
+then the most; a document is read until a window shows the query answered, each
+word about twice.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
@@ -69,41 +73,74 @@ class Snippet:
 
 @dataclass(frozen=True)
 class Wanted:
-    """The analysed words a snippet marks: whole words, and word starts (prefixes)."""
+    """The analysed words a snippet marks: whole words, word starts (prefixes), and
+    phrases (words marked only where they stand in a row, as the query asks)."""
 
     whole: frozenset[str]
     starts: tuple[str, ...]
+    phrases: frozenset[tuple[str, ...]] = frozenset()
+    # How many different words show the query answered (its alternatives' fewest):
+    # a passage with that many, each about twice, ends the reading of a document.
+    goal: int = 0
 
     def __bool__(self) -> bool:
-        return bool(self.whole or self.starts)
+        return bool(self.whole or self.starts or self.phrases)
 
     def accepts(self, term: str) -> bool:
+        """Whether `term` is marked wherever it stands."""
         return term in self.whole or (bool(self.starts) and term.startswith(self.starts))
 
     @cached_property
+    def keys(self) -> frozenset[str]:
+        """The word of each phrase that finds it: its longest, likely its rarest."""
+        return frozenset(max(p, key=len) for p in self.phrases)
+
+    @cached_property
+    def phrase_words(self) -> frozenset[str]:
+        return frozenset(w for p in self.phrases for w in p)
+
+    @cached_property
     def probes(self) -> tuple[str, ...]:
-        """The start every surface form of a wanted word has (all of a stem but its last
-        letter, at least three; a prefix's first three)."""
-        found = {w[: max(3, len(w) - 1)] for w in self.whole} | {s[:3] for s in self.starts}
-        return tuple(sorted(p for p in found if p))
+        """The start every surface form of a wanted word (or a phrase's key) has: all
+        of a stem but its last letter, at least three; a prefix's first three."""
+        return _probes(self.whole | self.keys, self.starts)
+
+    @cached_property
+    def phrase_probes(self) -> tuple[str, ...]:
+        return _probes(self.phrase_words - self.whole - self.keys, ())
+
+
+def _probes(whole: Iterable[str], starts: Iterable[str]) -> tuple[str, ...]:
+    found = {w[: max(3, len(w) - 1)] for w in whole} | {s[:3] for s in starts}
+    return tuple(sorted(p for p in found if p))
 
 
 def wanted_words(e: IndexExpression) -> Wanted:
-    """Words and word starts to mark: those the query asks for, not those it excludes."""
+    """Words, word starts and phrases to mark: those the query asks for, not those it
+    excludes."""
     whole: set[str] = set()
     starts: list[str] = []
+    phrases: set[tuple[str, ...]] = set()
 
-    def walk(x: IndexExpression) -> None:
+    def walk(x: IndexExpression) -> int:
         if isinstance(x, TermMatch):
-            whole.update(str(w) for w in (x.words[:-1] if x.prefix else x.words))
-            if x.prefix:
-                starts.append(str(x.words[-1]))
-        elif isinstance(x, AllOf | AnyOf):
-            for p in x.parts:
-                walk(p)
+            words = tuple(str(w) for w in x.words if w)
+            if x.prefix and words:
+                whole.update(words[:-1])
+                starts.append(words[-1])
+            elif len(words) > 1:
+                phrases.add(words)
+            else:
+                whole.update(words)
+            return len(set(words))
+        if isinstance(x, AllOf):
+            return sum(walk(p) for p in x.parts)
+        if isinstance(x, AnyOf):
+            return min((g for g in [walk(p) for p in x.parts] if g), default=0)
+        return 0
 
-    walk(e)
-    return Wanted(frozenset(w for w in whole if w), tuple(s for s in starts if s))
+    goal = walk(e)
+    return Wanted(frozenset(whole), tuple(starts), frozenset(phrases), goal)
 
 
 def page_snippets(store: Store, hits: Sequence[IndexHit], wanted: Wanted) -> list[Snippet | None]:
@@ -122,13 +159,12 @@ def best_passage(texts: Iterable[str], wanted: Wanted, size: int = SNIPPET_CHARS
         return None
     texts = [t for t in texts if t.strip()]
     best: tuple[int, int, str, list[tuple[int, int]]] | None = None
-    goal = len(wanted.whole) + len(wanted.starts)
+    goal = wanted.goal
     for text in texts:
-        for (start, stop), found in _matched_blocks(text, wanted):
+        for block, found in _matched_blocks(text, wanted):
             different, count, marks = _best_window(found, size)
             if best is None or (different, count) > best[:2]:
-                spans = [(s - start, e - start) for s, e in marks]
-                best = (different, count, text[start:stop], spans)
+                best = (different, count, block, marks)
             # A window with every word of the query, each about twice, will not be
             # beaten by much: stop reading a long document there.
             if best[0] >= goal and best[1] >= 2 * goal:
@@ -147,19 +183,47 @@ def best_passage(texts: Iterable[str], wanted: Wanted, size: int = SNIPPET_CHARS
 
 
 def _matches(text: str, wanted: Wanted) -> list[tuple[int, int, str]]:
-    """(start, end, term) of each wanted word in `text`, in order."""
+    """(start, end, term) of each word of `text` to mark, in order: a wanted word
+    wherever it stands, a phrase's words where they stand in a row."""
+    found = _words(text, wanted.probes, lambda t: wanted.accepts(t) or t in wanted.keys)
+    if not wanted.phrases or not any(t in wanted.keys for _, _, t in found):
+        return found if not wanted.phrases else [f for f in found if wanted.accepts(f[2])]
+    more = _words(text, wanted.phrase_probes, wanted.phrase_words.__contains__)
+    merged = {(s, e): t for s, e, t in (*found, *more)}
+    spans = [(s, e, t) for (s, e), t in sorted(merged.items())]
+    keep = [wanted.accepts(t) for _, _, t in spans]
+    for phrase in wanted.phrases:
+        n = len(phrase)
+        for i in range(len(spans) - n + 1):
+            if all(
+                spans[i + k][2] == phrase[k]
+                and (k == 0 or not _WORDLIKE.search(text, spans[i + k - 1][1], spans[i + k][0]))
+                for k in range(n)
+            ):
+                keep[i : i + n] = [True] * n
+    return [m for m, k in zip(spans, keep, strict=True) if k]
+
+
+_WORDLIKE = re.compile(r"[^\W_]")
+
+
+def _words(
+    text: str, probes: tuple[str, ...], accepts: Callable[[str], bool]
+) -> list[tuple[int, int, str]]:
+    """(start, end, term) of each word of `text` whose analysed term `accepts`, in
+    order, where every such word begins with one of `probes`."""
     if text.isascii():
         low = text.lower()
     else:
         low = text.casefold()
         if _ANALYSE_ALL.search(text) or len(low) != len(text):
             found = analysis.tokens(text)  # rare: every word analysed
-            return [(t.start, t.end, t.term) for t in found if wanted.accepts(t.term)]
+            return [(t.start, t.end, t.term) for t in found if accepts(t.term)]
         low = _ACCENTED.sub(_fold_letter, low)  # letter for letter: the offsets hold
     out = []
-    for start, end in _candidates(low, wanted.probes):
+    for start, end in _candidates(low, probes):
         term = _term(text[start:end])
-        if wanted.accepts(term):
+        if accepts(term):
             out.append((start, end, term))
     return out
 
@@ -207,10 +271,8 @@ def _fold_letter(m: re.Match[str]) -> str:
     return _FOLDS.get(ord(m.group()), m.group())
 
 
-def _matched_blocks(
-    text: str, wanted: Wanted
-) -> Iterator[tuple[tuple[int, int], list[tuple[int, int, str]]]]:
-    """Each paragraph (block) of `text` holding wanted words, in order, with their
+def _matched_blocks(text: str, wanted: Wanted) -> Iterator[tuple[str, list[tuple[int, int, str]]]]:
+    """Each paragraph (block) of `text` holding words to mark, in order, with their
     matches: a block is folded and searched only when the one before it has been
     used, so that a reader who stops at a good passage reads no further."""
     start = 0
@@ -218,9 +280,10 @@ def _matched_blocks(
         stop = text.find("\n\n", start)
         stop = len(text) if stop < 0 else stop
         if stop > start:
-            found = _matches(text[start:stop], wanted)
+            block = text[start:stop]
+            found = _matches(block, wanted)
             if found:
-                yield (start, stop), [(s + start, e + start, t) for s, e, t in found]
+                yield block, found
         start = stop + 2
 
 
