@@ -355,7 +355,7 @@ def _shown_db(db: str) -> str:
 @click.option(
     "--threads",
     type=int,
-    default=8,
+    default=2,
     show_default=True,
     help="Requests each process runs at once, off its event loop (0: on it).",
 )

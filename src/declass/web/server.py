@@ -23,7 +23,12 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from declass.archive import Archive, Config
 from declass.store.base import MatchAll, SearchRequest
 
-THREADS = 8  # requests in progress at once in one process
+# Requests in progress at once in one process. Two let one request's Python run while
+# another's search runs in Tantivy without Python's lock; more only contend for that
+# lock and for the archive's one connection (bench/web.py: 453.9 req/s with 2, 437.8
+# with 3, 374.5 with 8, the others' p99 beside a slow query ×1.14, ×1.74, ×1.20).
+# Raise it (`--threads`) where requests wait on a PostgreSQL server across a network.
+THREADS = 2
 _CACHE_ENV = "DECLASS_SERVE_CACHE"
 _THREADS_ENV = "DECLASS_SERVE_THREADS"
 
