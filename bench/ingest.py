@@ -7,7 +7,8 @@ throws the records away; *declass* ingests them into a fresh SQLite archive, the
 ingests them again (every record unchanged). Prints records/s and MB/s of input for
 each, each run's throughput as a share of the baseline's, the archive's size on disk
 (the SQLite file, its WAL and the search index), the peak memory of the run (its
-process and its reading processes together, sampled) and the load average.
+process and its reading processes together, sampled; as RSS summed and as PSS summed,
+which counts the pages they share once) and the load average.
 
     .venv/bin/python bench/ingest.py [--corpora ../shared/corpora] [--workers N]
 """
@@ -72,27 +73,32 @@ def parse_only(paths: list[Path], workers: int) -> int:
 
 
 class PeakMemory:
-    """The largest resident memory of this process and all its descendants together,
-    sampled every `every` seconds while the block runs; and the CPU seconds they spent
-    in it (a process that ends between two samples loses at most its last `every`)."""
+    """The largest memory of this process and all its descendants together, sampled
+    every `every` seconds while the block runs: resident sizes summed (RSS, which counts
+    a page that several of the processes share once for each, the interpreter and
+    modules a forkserver's children share with it among them) and proportional sizes
+    summed (PSS: a shared page divided among its sharers, so the tree's pages count
+    once); and the CPU seconds they spent in it (a process that ends between two
+    samples loses at most its last `every`)."""
 
     def __init__(self, every: float = 0.2) -> None:
         self.every = every
         self.peak = 0
+        self.peak_pss = 0
         self._start: dict[int, float] = {}
         self._cpu: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
     def __enter__(self) -> PeakMemory:
-        self._start = tree_usage(os.getpid())[1]
+        self._start = tree_usage(os.getpid())[2]
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
-        self._cpu.update(tree_usage(os.getpid())[1])
+        self._cpu.update(tree_usage(os.getpid())[2])
 
     @property
     def cpu(self) -> float:
@@ -100,15 +106,16 @@ class PeakMemory:
 
     def _sample(self) -> None:
         while not self._stop.is_set():
-            rss, cpu = tree_usage(os.getpid())
+            rss, pss, cpu = tree_usage(os.getpid())
             self.peak = max(self.peak, rss)
+            self.peak_pss = max(self.peak_pss, pss)
             self._cpu.update(cpu)
             self._stop.wait(self.every)
 
 
-def tree_usage(root: int) -> tuple[int, dict[int, float]]:
-    """Resident bytes of `root` and its descendants (forkserver workers included), and
-    the CPU seconds each of them has used."""
+def tree_usage(root: int) -> tuple[int, int, dict[int, float]]:
+    """Resident bytes (RSS) and proportional bytes (PSS) of `root` and its descendants
+    (forkserver workers included), and the CPU seconds each of them has used."""
     parents: dict[int, int] = {}
     rss: dict[int, int] = {}
     cpu: dict[int, float] = {}
@@ -124,13 +131,25 @@ def tree_usage(root: int) -> tuple[int, dict[int, float]]:
             cpu[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
         except (OSError, ValueError, IndexError):
             continue
-    total, todo, used = 0, [root], {}
+    total, pss, todo, used = 0, 0, [root], {}
     while todo:
         pid = todo.pop()
         total += rss.get(pid, 0)
+        pss += proportional_bytes(pid)
         used[pid] = cpu.get(pid, 0.0)
         todo += [child for child, parent in parents.items() if parent == pid]
-    return total, used
+    return total, pss, used
+
+
+def proportional_bytes(pid: int) -> int:
+    """The process's PSS (its share of every page it maps), 0 once it has ended."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 def archive_bytes(db: Path) -> int:
@@ -145,13 +164,14 @@ def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
-def timed(fn: Callable[[], int]) -> tuple[int, float, float, int, str]:
+def timed(fn: Callable[[], int]) -> tuple[int, float, float, tuple[int, int], str]:
     before = load_average()
     with PeakMemory() as memory:
         start = time.perf_counter()
         n = fn()
         seconds = time.perf_counter() - start
-    return n, seconds, memory.cpu, memory.peak, f"{before} → {load_average()}"
+    peaks = (memory.peak, memory.peak_pss)
+    return n, seconds, memory.cpu, peaks, f"{before} → {load_average()}"
 
 
 def main() -> None:
@@ -185,21 +205,24 @@ def main() -> None:
     print(
         f"\n{args.workers} reading processes, {os.cpu_count()} cores; throughput (MB of input"
         " a second) as a share of the parse-only run's; records: what each run counts (the"
-        " readers' items; the store's outcomes, a collection once); peak RSS of the run's"
-        " whole process tree; CPU s: the seconds of CPU that tree used (the work, whatever"
-        " else shares the machine)\n"
+        " readers' items; the store's outcomes, a collection once); peak memory of the"
+        " run's whole process tree, as resident sizes summed (RSS, shared pages counted"
+        " in every process) and as proportional sizes summed (PSS, shared pages counted"
+        " once); CPU s: the seconds of CPU that tree used (the work, whatever else shares"
+        " the machine)\n"
     )
     header = ("run", "records", "s", "records/s", "MB/s", "of parse-only", "archive MB")
     print(
         f"{header[0]:32} {header[1]:>8} {header[2]:>7} {header[3]:>9} {header[4]:>6}"
-        f" {header[5]:>13} {header[6]:>10} {'peak RSS MB':>11} {'CPU s':>7}"
+        f" {header[5]:>13} {header[6]:>10} {'peak RSS MB':>11} {'peak PSS MB':>11} {'CPU s':>7}"
         "  load (1/5/15, before → after)"
     )
     for label, n, s, cpu, peak, load, size in rows:
         share = base_seconds / s
         print(
             f"{label:32} {n:>8,} {s:7.1f} {n / s:9,.0f} {mb / s:6.2f} {share:12.0%}"
-            f" {size / 1e6 if size else 0:10,.0f} {peak / 1e6:11,.0f} {cpu:7.0f}  {load}"
+            f" {size / 1e6 if size else 0:10,.0f} {peak[0] / 1e6:11,.0f} {peak[1] / 1e6:11,.0f}"
+            f" {cpu:7.0f}  {load}"
         )
 
 

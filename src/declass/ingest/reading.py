@@ -22,6 +22,7 @@ from declass.errors import IngestError
 from declass.ingest.registry import Reader, Registry
 from declass.ingest.source import Source
 from declass.ingest.walk import Refused, Skip, Task
+from declass.memory import Pacer
 from declass.model import Item, Rejection
 
 # What an input yielded so far: its source label, its corpus, the items themselves, and
@@ -109,6 +110,7 @@ def _work(
     an unpicklable record becomes a rejection rather than a silent loss."""
     _end_with_the_run()
     registry: Registry = pickle.loads(blob)
+    pacer = Pacer()  # what a large input's parse left freed goes back between inputs
     while True:
         message = tasks.get()
         if message is None:
@@ -124,6 +126,7 @@ def _work(
                 bad = [Rejection(source.label, "", f"record cannot be sent: {exc}")]
                 payload = pickle.dumps((bad, None))
             results.put((_CHUNK, source.label, corpus, payload))
+        pacer.tick()
 
 
 def _end_with_the_run() -> None:

@@ -32,6 +32,7 @@ from typing import Any
 import tantivy
 
 from declass.errors import QueryError
+from declass.memory import give_back
 from declass.model import Document
 from declass.store.base import (
     FACET_FIELDS,
@@ -381,6 +382,7 @@ class TantivyIndex:
                     os.replace(tmp, self.folder / PEOPLE_FILE)
                     self._numbers_saved = len(self._numbers)
                 self._writer.commit()
+                give_back()  # the written segment's buffer, freed
                 state = IndexState(self.archive_id, self.last_row)
                 state.write(self.folder)
                 self._published = state
@@ -396,6 +398,7 @@ class TantivyIndex:
                 self._writer.wait_merging_threads()
                 self._writer = None
                 self._searcher = None
+                give_back()  # a process that goes on (a server, the next run) needs none of it
 
     def catch_up(
         self,
