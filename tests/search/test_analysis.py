@@ -77,3 +77,38 @@ def test_arabic_words_meet_without_their_article_and_hamza_forms() -> None:
     assert analysis.terms("المتحدة") == analysis.terms("متحده")
     # A short word keeps its letters: "و" is stripped only from longer words.
     assert analysis.arabic_stem("ولد") == "ولد"
+
+
+# ASCII with every character beyond it that folds leave outside words (Latin-1's
+# punctuation, the General Punctuation block: ’ — “ ” … and spaces), and a few that
+# are letters or marks, so that both ways through `_folded_words` are taken.
+PUNCTUATED = st.lists(
+    st.one_of(
+        st.sampled_from(["nation", "Peace", "P", "ing", "1945", "'", "`", "’", "_", " ", "-"]),
+        st.sampled_from(
+            [
+                *map(chr, range(0x80, 0x100)),
+                *map(chr, range(0x2000, 0x2070)),
+                "ʼ",
+                "é",
+                "™",
+                "\u0301",
+            ]
+        ),
+    ),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(PUNCTUATED)
+def test_words_of_a_punctuated_text_are_those_the_full_unicode_fold_finds(text: str) -> None:
+    assert analysis._folded_words(text) == analysis._unicode_words(text)
+
+
+def test_a_speech_with_typographic_punctuation_splits_as_the_full_fold_does() -> None:
+    # From the UN General Debate corpus: curly apostrophes and quotes, dashes, an
+    # ellipsis and a no-break space, none of them a letter.
+    text = "The Organization’s “peace-keeping” role — as the Charter’s drafters hoped… 1945"
+    assert analysis._folded_words(text) == analysis._unicode_words(text)
+    assert analysis._folded_words(text)[:3] == ["the", "organizations", "peace"]

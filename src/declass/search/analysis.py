@@ -262,6 +262,19 @@ def surface_terms(text: str) -> list[str]:
 def _folded_words(text: str) -> list[str]:
     """The words of a text without Han characters, each as `fold_word` makes it, with
     the whole text folded at once."""
+    if text.isascii():
+        return _ascii_words(text.encode("ascii"))
+    raw = text.encode()
+    if not _FOLDABLE.search(raw.translate(None, _ASCII_BYTES)):
+        # Beyond ASCII only punctuation (’ — “ ” …), which no fold makes a letter: the
+        # words are those of the ASCII text with it as spaces, ’ as an apostrophe.
+        return _ascii_words(raw.replace(_RIGHT_QUOTE, b"'").translate(_ASCII_ONLY))
+    return _unicode_words(text)
+
+
+def _unicode_words(text: str) -> list[str]:
+    """`_folded_words` for any text: folded, decomposed, marks and inner apostrophes
+    dropped, then split into runs of letters and digits."""
     folded = text.casefold()
     if not folded.isascii():
         decomposed = unicodedata.normalize("NFKD", folded)
@@ -275,9 +288,44 @@ def _folded_words(text: str) -> list[str]:
     return _PLAIN_WORD.findall(folded)
 
 
+def _ascii_words(raw: bytes) -> list[str]:
+    """The folded words of an ASCII text: runs of letters and digits, lowered, found by
+    turning every other byte into a space, an apostrophe inside a word dropped."""
+    found = raw.translate(_ASCII_WORDS).decode("ascii").split()
+    if b"'" not in raw and b"`" not in raw:
+        return found
+    words: list[str] = []
+    for run in found:
+        if "'" in run or "`" in run:
+            words += _APOSTROPHE_RUNS.split(_INNER_APOSTROPHE.sub("", run))
+        else:
+            words.append(run)
+    return [w for w in words if w]
+
+
+# ASCII letters lowered, digits and apostrophes kept, every other byte a space.
+_ASCII_WORDS = bytes(
+    c + 32
+    if 65 <= c <= 90
+    else c
+    if chr(c) in string.ascii_lowercase + string.digits + "'`"
+    else ord(" ")
+    for c in range(256)
+)
 # Every ASCII byte that is not a letter or digit (what `_PLAIN_WORD` stops at) as a space.
 _ASCII_SPACES = bytes(
     c if chr(c) in string.ascii_letters + string.digits else ord(" ") for c in range(256)
+)
+_APOSTROPHE_RUNS = re.compile(r"['`]+")
+_ASCII_BYTES = bytes(range(128))
+_ASCII_ONLY = bytes(c if c < 128 else ord(" ") for c in range(256))
+_RIGHT_QUOTE = "’".encode()
+# UTF-8 of a character beyond ASCII that a fold may turn into a letter, or that is one
+# (letters, digits, marks, Han, Arabic, ’'s kin): all but Latin-1's punctuation and
+# the General Punctuation block (U+2000–U+206F), which folds leave outside words.
+_FOLDABLE = re.compile(
+    rb"[\xc3-\xdf\xe0\xe1\xe3-\xf4]|\xc2[\xaa\xb2\xb3\xb5\xb9\xba\xbc-\xbe]"
+    rb"|\xe2(?:[\x82-\xbf]|\x81[\xb0-\xbf])"
 )
 
 
