@@ -4,16 +4,21 @@ The handlers call the archive directly (SQLite, Tantivy, the snippet reader), an
 work blocks. Each HTTP request is therefore run on a thread of a pool, with an event
 loop of its own, so that a slow search never stalls the loop that accepts and answers
 the other readers; Tantivy lets go of Python's lock while it searches, so the threads
-overlap. Several worker processes (one per core by default) share the listening
-socket and open the same archive; the parent brings the search index level with the
-catalogue before they start, so each only reads it.
+overlap. Several worker processes (one per core by default) open the same archive,
+each listening on a socket of its own on the same port, so that the kernel spreads the
+readers' connections across them; the parent brings the search index level with the
+catalogue before they start, so each only reads it, and replaces a worker that dies.
 """
 
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import os
+import signal
+import socket
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -21,13 +26,15 @@ from starlette.applications import Starlette
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from declass.archive import Archive, Config
+from declass.errors import DeclassError
 from declass.store.base import MatchAll, SearchRequest
 
 # Requests in progress at once in one process. Two let one request's Python run while
 # another's search runs in Tantivy without Python's lock; more only contend for that
-# lock and for the archive's one connection (bench/web.py: 453.9 req/s with 2, 437.8
-# with 3, 374.5 with 8, the others' p99 beside a slow query ×1.14, ×1.74, ×1.20).
-# Raise it (`--threads`) where requests wait on a PostgreSQL server across a network.
+# lock and for the archive's one connection (bench/web.py, workers on sockets of their
+# own: 449.3 and 467.5 req/s with 2, 424.2 with 4, 399.3 with 8; the others' p99
+# beside a slow query ×1.27 and ×1.33, ×1.34, ×1.02). Raise it (`--threads`) where
+# requests wait on a PostgreSQL server across a network.
 THREADS = 2
 _CACHE_ENV = "DECLASS_SERVE_CACHE"
 _THREADS_ENV = "DECLASS_SERVE_THREADS"
@@ -123,11 +130,70 @@ def serve(
             _THREADS_ENV: str(threads),
         }
     )
-    uvicorn.run(
-        "declass.web.server:app_from_env",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers or default_workers(),
-        log_level="warning",
-    )
+    count = workers or default_workers()
+    if count == 1:
+        uvicorn.run(_APP, factory=True, host=host, port=port, log_level="warning")
+        return
+    try:
+        _listening_socket(host, port, reuse_port=False).close()  # taken: say so once, here
+    except OSError as exc:
+        raise DeclassError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+    _supervise(host, port, count)
+
+
+_APP = "declass.web.server:app_from_env"
+_STARTUP_SECONDS = 10.0  # a worker that ends sooner than this did not start
+
+
+def _listening_socket(host: str, port: int, reuse_port: bool = True) -> socket.socket:
+    """A listening socket of one worker's own. With one socket shared by every worker,
+    whichever worker wakes first takes a whole burst of new connections, and a reader's
+    kept-alive connection stays where it landed: half the workers could serve every
+    reader. Each on a socket of its own (SO_REUSEPORT), the kernel spreads them."""
+    family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+    return socket.create_server((host, port), family=family, backlog=2048, reuse_port=reuse_port)
+
+
+def _worker(host: str, port: int) -> None:
+    import uvicorn
+
+    sock = _listening_socket(host, port)
+    uvicorn.Server(uvicorn.Config(_APP, factory=True, log_level="warning")).run(sockets=[sock])
+
+
+def _supervise(host: str, port: int, count: int) -> None:
+    """Run `count` worker processes until interrupted, replacing any that dies."""
+    context = multiprocessing.get_context("spawn")  # nothing of this process carried over
+    stopping = threading.Event()
+    handlers = {sig: signal.signal(sig, lambda *_: stopping.set()) for sig in _STOP_SIGNALS}
+
+    def start() -> tuple[Any, float]:
+        process = context.Process(target=_worker, args=(host, port), name="declass-serve")
+        process.start()
+        return process, time.monotonic()
+
+    running: list[tuple[Any, float]] = []
+    try:
+        running = [start() for _ in range(count)]
+        while not stopping.wait(0.5):
+            for i, (process, started) in enumerate(running):
+                if process.is_alive():
+                    continue
+                if time.monotonic() - started < _STARTUP_SECONDS:
+                    raise DeclassError(
+                        f"a reading room worker ended as it started (exit code"
+                        f" {process.exitcode}): see its message above"
+                    )
+                running[i] = start()  # a worker that died is replaced
+    finally:
+        for process, _ in running:
+            process.terminate()
+        for process, _ in running:
+            process.join(timeout=30)
+            if process.is_alive():
+                process.kill()
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+
+
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
