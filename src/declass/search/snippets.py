@@ -186,8 +186,10 @@ def _matches(text: str, wanted: Wanted) -> list[tuple[int, int, str]]:
     """(start, end, term) of each word of `text` to mark, in order: a wanted word
     wherever it stands, a phrase's words where they stand in a row."""
     found = _words(text, wanted.probes, lambda t: wanted.accepts(t) or t in wanted.keys)
-    if not wanted.phrases or not any(t in wanted.keys for _, _, t in found):
-        return found if not wanted.phrases else [f for f in found if wanted.accepts(f[2])]
+    if not wanted.phrases:
+        return found
+    if not any(t in wanted.keys for _, _, t in found):  # no phrase here: its key is not
+        return [f for f in found if wanted.accepts(f[2])]
     more = _words(text, wanted.phrase_probes, wanted.phrase_words.__contains__)
     merged = {(s, e): t for s, e, t in (*found, *more)}
     spans = [(s, e, t) for (s, e), t in sorted(merged.items())]
