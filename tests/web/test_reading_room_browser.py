@@ -134,7 +134,9 @@ def test_on_a_phone_the_text_starts_on_the_first_screen_and_filters_are_one_tap_
     filters.click()
     p.wait_for_timeout(200)
     box = p.locator("#facets-heading").bounding_box()
-    assert 0 <= box["y"] < 844, box
+    # The link scrolls the heading to the top of the screen, to within the fraction of
+    # a pixel that whole-pixel scrolling leaves (-0.14 px once): on the first screen.
+    assert -1 < box["y"] < 844, box
     shot(p, "26-phone-filters")
     context.close()
     assert not errors, errors
