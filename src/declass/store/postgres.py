@@ -258,6 +258,9 @@ MIGRATIONS: list[tuple[int, str]] = [
     ),
     (8, postgres_index.MIGRATION),
     (9, PostgresEditorial.MIGRATION),
+    # Writing an authority replaces its identifiers: without this index, each write read
+    # the whole table (57 s of a 196 s ingest of ../shared/corpora, 48,509 authorities).
+    (10, "CREATE INDEX authority_identifiers_authority ON authority_identifiers(authority_id)"),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

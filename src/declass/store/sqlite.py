@@ -243,6 +243,9 @@ MIGRATIONS: list[tuple[int, str]] = [
         """,
     ),
     (9, SQLiteEditorial.MIGRATION),
+    # Writing an authority replaces its identifiers: without this index, each write read
+    # the whole table (57 s of a 196 s ingest of ../shared/corpora, 48,509 authorities).
+    (10, "CREATE INDEX authority_identifiers_authority ON authority_identifiers(authority_id)"),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
