@@ -63,18 +63,27 @@ _SIMPLE_BLOCKS = {
 
 def finish_text(raw: str) -> tuple[str, list[int]]:
     """Collapse whitespace in `raw` and return it with the offsets of its note marks."""
-    out: list[str] = []
+    text = _WHITESPACE.sub(" ", raw)
+    if _MARK not in text:
+        return text.strip(" "), []
+    # The marks go, and a space meeting another across one is kept once.
+    pieces: list[str] = []
     offsets: list[int] = []
-    for ch in re.sub(r"\s+", " ", raw):
-        if ch == _MARK:
-            offsets.append(len(out))
-            continue
-        if ch == " " and (not out or out[-1] == " "):
-            continue
-        out.append(ch)
-    while out and out[-1] == " ":
-        out.pop()
-    return "".join(out), [min(o, len(out)) for o in offsets]
+    length, after_space = 0, True  # nothing yet: a leading space goes
+    for i, piece in enumerate(text.split(_MARK)):
+        if i:
+            offsets.append(length)
+        if after_space and piece.startswith(" "):
+            piece = piece[1:]
+        if piece:
+            pieces.append(piece)
+            length += len(piece)
+            after_space = piece.endswith(" ")
+    out = "".join(pieces).rstrip(" ")
+    return out, [min(o, len(out)) for o in offsets]
+
+
+_WHITESPACE = re.compile(r"\s+")
 
 
 def inline_text(el: etree._Element, with_tail: bool = False) -> str:
